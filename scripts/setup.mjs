@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// One idempotent set-up for `npm run demo`, `npm test` and `npm run bench`:
+//   1. npm ci when package-lock.json changed since the last install;
+//   2. unicorn 2.1.x and capstone 5 from Debian trixie, unpacked into .native/ (no system change);
+//   3. Debian's aarch64 cross gcc (required) and qemu-system-arm + dtc (comparison tools) via apt.
+// Uses only Node built-ins, because it runs before node_modules exists.
+// With everything present it costs a few stat() calls and one hash.
+import { createHash } from 'node:crypto';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const nativeDir = join(root, '.native');
+const quiet = process.argv.includes('--quiet');
+const say = (msg) => { if (!quiet) process.stderr.write(`setup: ${msg}\n`); };
+
+class SetupError extends Error {}
+
+function fail(what, fix) {
+  throw new SetupError(`${what}\n  fix: ${fix}`);
+}
+
+function sha(file) {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+function ensureNodeModules() {
+  const stamp = join(root, 'node_modules', '.persona-lock-sha');
+  const want = sha(join(root, 'package-lock.json'));
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return;
+  say('installing npm packages (npm ci)');
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) fail('npm ci failed', 'check the npm registry is reachable, then run `npm ci` by hand to see why');
+  writeFileSync(stamp, want);
+}
+
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+function dpkgArch() {
+  return execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
+}
+
+// The machine's own Debian source (URI and key) is reused for trixie, so no host is named here.
+function debianSource() {
+  const dir = '/etc/apt/sources.list.d';
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sources')) : [];
+  for (const f of files) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    for (const stanza of text.split(/\n\s*\n/)) {
+      const uri = /^URIs:\s*(\S+)/m.exec(stanza)?.[1];
+      const key = /^Signed-By:\s*(\S+)/m.exec(stanza)?.[1];
+      const suites = /^Suites:\s*(.+)$/m.exec(stanza)?.[1] ?? '';
+      if (uri && key && /\/debian\/?$/.test(uri) && !/security/.test(suites)) return { uri, key };
+    }
+  }
+  const list = '/etc/apt/sources.list';
+  if (existsSync(list)) {
+    const m = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+\/debian\/?)\s+\S+/m.exec(readFileSync(list, 'utf8'));
+    if (m) return { uri: m[1], key: '/usr/share/keyrings/debian-archive-keyring.gpg' };
+  }
+  return undefined;
+}
+
+const NATIVE_PACKAGES = ['libunicorn2t64', 'libcapstone5', 'libunicorn-dev', 'libcapstone-dev'];
+
+export function nativeLibDir(arch = dpkgArchSafe()) {
+  return join(nativeDir, 'root', 'usr', 'lib', `${multiarch(arch)}`);
+}
+
+function dpkgArchSafe() {
+  try { return dpkgArch(); } catch { return 'amd64'; }
+}
+
+function multiarch(arch) {
+  const table = { amd64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' };
+  return table[arch] ?? `${arch}-linux-gnu`;
+}
+
+function ensureNativeLibraries() {
+  if (process.env.PERSONA_LIBUNICORN) return; // the user brings their own; the engine checks its version
+  const arch = dpkgArchSafe();
+  const lib = nativeLibDir(arch);
+  if (existsSync(join(lib, 'libunicorn.so.2')) && existsSync(join(lib, 'libcapstone.so.5'))) return;
+  if (!has('apt-get') || !has('dpkg-deb')) {
+    fail('unicorn 2.1 and capstone 5 are missing and this is not a Debian-like system',
+      'install libunicorn >= 2.1 and libcapstone 5 and set PERSONA_LIBUNICORN=/path/to/libunicorn.so.2 (and PERSONA_LIBCAPSTONE)');
+  }
+  const src = debianSource();
+  if (!src) fail('no Debian apt source found in /etc/apt/sources.list.d', 'add Debian\'s archive to apt, or set PERSONA_LIBUNICORN');
+  say(`fetching ${NATIVE_PACKAGES.join(', ')} from Debian trixie into .native/`);
+  const apt = join(nativeDir, 'apt');
+  for (const d of ['lists/partial', 'cache/archives/partial']) mkdirSync(join(apt, d), { recursive: true });
+  const debs = join(nativeDir, 'debs');
+  rmSync(debs, { recursive: true, force: true });
+  mkdirSync(debs, { recursive: true });
+  writeFileSync(join(apt, 'trixie.sources'),
+    `Types: deb\nURIs: ${src.uri}\nSuites: trixie\nComponents: main\nSigned-By: ${src.key}\n`);
+  const opts = [
+    '-o', `Dir::Etc::SourceList=${join(apt, 'trixie.sources')}`, '-o', 'Dir::Etc::SourceParts=/dev/null',
+    '-o', `Dir::State::Lists=${join(apt, 'lists')}`, '-o', `Dir::Cache=${join(apt, 'cache')}`,
+    '-o', `APT::Architecture=${arch}`, '-o', `APT::Architectures=${arch}`, '-o', 'APT::Sandbox::User=root',
+    '-o', 'Debug::NoLocking=1', '-qq',
+  ];
+  const run = (args, cwd) => {
+    const r = spawnSync('apt-get', [...opts, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (r.status !== 0) fail(`apt-get ${args[0]} for trixie failed: ${(r.stderr || '').trim().split('\n').pop()}`,
+      'check that Debian\'s archive is reachable, or set PERSONA_LIBUNICORN to your own libunicorn >= 2.1');
+  };
+  run(['update']);
+  run(['download', ...NATIVE_PACKAGES], debs);
+  const rootfs = join(nativeDir, 'root');
+  for (const deb of readdirSync(debs).filter((f) => f.endsWith('.deb'))) {
+    execFileSync('dpkg-deb', ['-x', join(debs, deb), rootfs]);
+  }
+  if (!existsSync(join(lib, 'libunicorn.so.2'))) fail('libunicorn.so.2 not found after unpacking', 'remove .native/ and run `npm run setup` again');
+}
+
+// Debian packages installed on the system when missing; `required` ones stop the set-up.
+const TOOLS = [
+  { cmd: 'aarch64-linux-gnu-gcc', pkg: 'gcc-aarch64-linux-gnu', required: true, why: 'builds the example guests' },
+  { cmd: 'qemu-system-aarch64', pkg: 'qemu-system-arm', required: false, why: 'comparison runs in tests and benchmarks' },
+  { cmd: 'dtc', pkg: 'device-tree-compiler', required: false, why: 'checks the generated device tree in tests' },
+];
+
+function ensureTools() {
+  const missing = TOOLS.filter((t) => !has(t.cmd));
+  if (missing.length === 0) return;
+  const pkgs = missing.map((t) => t.pkg);
+  const cmd = `apt-get install -y ${pkgs.join(' ')}`;
+  if (isRoot() && has('apt-get')) {
+    say(`installing ${pkgs.join(', ')} with apt`);
+    let r = spawnSync('apt-get', ['install', '-y', '-qq', ...pkgs], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (r.status !== 0) {
+      spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      r = spawnSync('apt-get', ['install', '-y', '-qq', ...pkgs], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    }
+  }
+  for (const t of TOOLS.filter((x) => !has(x.cmd))) {
+    if (t.required) fail(`${t.cmd} is missing (${t.why})`, `sudo apt-get install ${t.pkg}`);
+    say(`note: ${t.cmd} is missing (${t.why}); those checks will be skipped. Install: sudo ${cmd}`);
+  }
+}
+
+try {
+  ensureNodeModules();
+  ensureNativeLibraries();
+  ensureTools();
+} catch (e) {
+  if (e instanceof SetupError) {
+    process.stderr.write(`persona setup: ${e.message}\n`);
+    process.exit(2);
+  }
+  throw e;
+}
