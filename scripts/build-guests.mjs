@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// Builds the example and test guests (bare-metal AArch64 ELFs for the QEMU virt board) into
+// build/guests/<name>.elf. Incremental: a guest is rebuilt only when one of its sources, the shared
+// library/headers, the linker script or this script is newer than its .elf.
+//
+//   node scripts/build-guests.mjs [--force] [name...]
+//
+// Exit codes: 0 ok, 1 compile error (compiler output printed), 2 cross compiler missing.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync, accessSync, constants } from 'node:fs';
+import { delimiter, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'build/guests');
+const CC = 'aarch64-linux-gnu-gcc';
+
+// name -> its own sources (relative to the repo). Every guest also links examples/lib (LIB).
+const GUESTS = {
+  hello: ['examples/hello/main.c'],
+  kernel: ['examples/kernel/main.c', 'examples/kernel/task.c'],
+  exceptions: ['test/guests/exceptions/main.c'],
+  timer: ['test/guests/timer/main.c'],
+  semihosting: ['test/guests/semihosting/main.c'],
+  smp: ['test/guests/smp/main.c'],
+  nowhere: ['test/guests/nowhere/main.c'],
+  storm: ['test/guests/storm/main.c', 'test/guests/storm/storm.S'],
+  bench: ['test/guests/bench/main.c'],
+};
+
+const LIB = ['start.S', 'vectors.S', 'exc.c', 'string.c', 'gic.c', 'printf.c'].map((f) => `examples/lib/${f}`);
+const LDSCRIPT = 'examples/lib/virt.ld';
+const INCLUDE = 'examples/include';
+
+const FLAGS = [
+  '-ffreestanding', '-nostdlib', '-nostartfiles', '-mgeneral-regs-only', '-O2', '-g', '-static',
+  '-Wl,--build-id=none',
+  '-Wl,--no-warn-rwx-segments', // one RWX segment is intended: guests run with the MMU off
+  // With the MMU off every data access is Device memory, where unaligned accesses fault.
+  '-mstrict-align',
+  // Fixed-address images: no PIE (Debian's gcc defaults to it) and no unwind tables to load.
+  '-fno-pie', '-no-pie', '-fno-asynchronous-unwind-tables', '-fno-stack-protector',
+  '-Wall', '-Wextra', '-Wno-unused-parameter',
+];
+
+// A missing input counts as infinitely new: the guest is rebuilt and the compiler names the file.
+function mtime(rel) {
+  try {
+    return statSync(join(root, rel)).mtimeMs;
+  } catch {
+    return Infinity;
+  }
+}
+
+// Inputs every guest depends on: lib sources, headers, linker script, this script.
+function sharedInputs() {
+  const headers = readdirSync(join(root, INCLUDE)).filter((f) => f.endsWith('.h')).map((f) => `${INCLUDE}/${f}`);
+  return [...LIB, ...headers, LDSCRIPT, relative(root, fileURLToPath(import.meta.url))];
+}
+
+function onPath(cmd) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    try {
+      accessSync(join(dir || '.', cmd), constants.X_OK);
+      return true;
+    } catch {}
+  }
+  return false;
+}
+
+function compile(name, sources) {
+  const out = join(outDir, `${name}.elf`);
+  const args = [...FLAGS, `-I${INCLUDE}`, '-T', LDSCRIPT, '-o', out, ...sources, ...LIB];
+  return new Promise((resolve) => {
+    const p = spawn(CC, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    p.stdout.on('data', (d) => (text += d));
+    p.stderr.on('data', (d) => (text += d));
+    p.on('error', (e) => resolve({ name, ok: false, text: String(e) }));
+    p.on('close', (code) => resolve({ name, ok: code === 0, text }));
+  });
+}
+
+const argv = process.argv.slice(2);
+const force = argv.includes('--force');
+const wanted = argv.filter((a) => !a.startsWith('--'));
+for (const n of wanted) {
+  if (!GUESTS[n]) {
+    console.error(`persona: unknown guest '${n}' (known: ${Object.keys(GUESTS).join(', ')})`);
+    process.exit(1);
+  }
+}
+
+const shared = Math.max(...sharedInputs().map(mtime));
+const stale = Object.entries(GUESTS).filter(([name, srcs]) => {
+  if (wanted.length && !wanted.includes(name)) return false;
+  if (force) return true;
+  let built;
+  try {
+    built = statSync(join(outDir, `${name}.elf`)).mtimeMs;
+  } catch {
+    return true;
+  }
+  return Math.max(shared, ...srcs.map(mtime)) > built;
+});
+
+if (stale.length === 0) process.exit(0);
+if (!onPath(CC)) {
+  console.error(`persona: ${CC} is missing (builds the example guests)\n  fix: sudo apt-get install gcc-aarch64-linux-gnu`);
+  process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+const results = await Promise.all(stale.map(([name, srcs]) => compile(name, srcs)));
+let failed = 0;
+for (const r of results) {
+  if (r.text) process.stderr.write(r.text);
+  if (!r.ok) {
+    failed++;
+    console.error(`persona: guest '${r.name}' failed to build`);
+  } else {
+    console.log(`built build/guests/${r.name}.elf`);
+  }
+}
+process.exit(failed ? 1 : 0);
