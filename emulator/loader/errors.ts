@@ -1,0 +1,20 @@
+// The one error type every loader path throws for a broken or unsupported guest image. `file` is the
+// path the user gave (so a CLI can print it as-is) and `fault` is the specific, human-readable reason.
+
+export class ImageFormatError extends Error {
+  override readonly name = 'ImageFormatError';
+  readonly file: string;
+  readonly fault: string;
+
+  constructor(file: string, fault: string) {
+    super(`ImageFormatError: ${file}: ${fault}`);
+    this.file = file;
+    this.fault = fault;
+  }
+}
+
+/** 0x-prefixed lower-case hex for faults and listings. */
+export function hex(v: bigint | number): string {
+  const b = typeof v === 'bigint' ? v : BigInt(v);
+  return b < 0n ? `-0x${(-b).toString(16)}` : `0x${b.toString(16)}`;
+}
