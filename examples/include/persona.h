@@ -140,7 +140,7 @@ typedef unsigned long uptr;
 #define SYS_EXIT          0x18 /* x1 -> {reason, subcode} on AArch64 */
 #define SYS_EXIT_EXTENDED 0x20 /* x1 -> {reason, subcode} */
 #define ADP_Stopped_ApplicationExit 0x20026UL
-#define SEMIHOST_STDOUT 1 /* fd for SYS_WRITE: QEMU maps 1 to its stdout */
+#define SEMIHOST_STDOUT 1 /* handle of the first SYS_OPEN(":tt", "w") on QEMU; none is pre-opened */
 
 /* ---- Exceptions: ESR_ELx fields and exception classes (Arm ARM D17.2.37) ---- */
 #define ESR_EC_SHIFT 26
