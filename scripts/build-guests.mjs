@@ -15,10 +15,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'build/guests');
 const CC = 'aarch64-linux-gnu-gcc';
 
-// name -> its own sources (relative to the repo). Every guest also links examples/lib (LIB).
+// name -> its own files (relative to the repo); .h files are dependencies only. Every guest also
+// links examples/lib (LIB) and sees examples/include.
 const GUESTS = {
   hello: ['examples/hello/main.c'],
-  kernel: ['examples/kernel/main.c', 'examples/kernel/task.c'],
+  kernel: ['examples/kernel/main.c', 'examples/kernel/task.c', 'examples/kernel/syscalls.h'],
   exceptions: ['test/guests/exceptions/main.c'],
   timer: ['test/guests/timer/main.c'],
   semihosting: ['test/guests/semihosting/main.c'],
@@ -70,7 +71,8 @@ function onPath(cmd) {
 
 function compile(name, sources) {
   const out = join(outDir, `${name}.elf`);
-  const args = [...FLAGS, `-I${INCLUDE}`, '-T', LDSCRIPT, '-o', out, ...sources, ...LIB];
+  const units = sources.filter((f) => !f.endsWith('.h'));
+  const args = [...FLAGS, `-I${INCLUDE}`, '-T', LDSCRIPT, '-o', out, ...units, ...LIB];
   return new Promise((resolve) => {
     const p = spawn(CC, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
