@@ -10,6 +10,14 @@ export class ImageFormatError extends Error {
     super(`ImageFormatError: ${file}: ${fault}`);
     this.file = file;
     this.fault = fault;
+    // The message already starts with the class name: keep String(e) and the stack's first line
+    // from repeating it ("ImageFormatError: ImageFormatError: ...").
+    const frames = (this.stack ?? '').split('\n').slice(1);
+    this.stack = [this.message, ...frames].join('\n');
+  }
+
+  override toString(): string {
+    return this.message;
   }
 }
 

@@ -6,7 +6,7 @@
 
 import { hex } from './errors';
 import { gunzipImage, isGzip } from './gzip';
-import { checkSize, findRam, MAX_SEGMENT_BYTES, placeSegments } from './placement';
+import { findRam, MAX_SEGMENT_BYTES, placeSegments } from './placement';
 import { ByteReader } from './reader';
 import type { GuestImage, MemoryLayout } from './types';
 
@@ -72,7 +72,8 @@ export function loadLinuxImage(file: string, input: Uint8Array, layout: MemoryLa
   if (h.bigEndian) r.fail('big-endian arm64 kernel (Image flags bit 0 set) is not supported');
   const legacy = h.imageSize === 0n;
   const textOffset = legacy ? LEGACY_TEXT_OFFSET : h.textOffset;
-  if (!legacy) checkSize(file, `Image image_size`, h.imageSize, layout);
+  if (h.imageSize > MAX_SEGMENT_BYTES) r.fail(`Image image_size ${hex(h.imageSize)} is absurd (more than 4 GiB)`);
+  if (h.imageSize > ram.size) r.fail(`Image image_size ${hex(h.imageSize)} is absurd (larger than RAM, ${hex(ram.size)} bytes)`);
   if (textOffset >= ram.size) r.fail(`Image text_offset ${hex(textOffset)} is absurd (RAM is ${hex(ram.size)} bytes)`);
   const fileSize = BigInt(bytes.length);
   if (!legacy && h.imageSize < fileSize) {

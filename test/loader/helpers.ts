@@ -26,6 +26,8 @@ export function expectFault(fn: () => unknown, file: string, fault: string | Reg
   assert.equal(caught.file, file);
   assert.equal(caught.name, 'ImageFormatError');
   assert.ok(caught.message.startsWith(`ImageFormatError: ${file}: `), caught.message);
+  assert.equal(String(caught), caught.message);
+  assert.ok(caught.stack?.startsWith(`${caught.message}\n`), caught.stack);
   if (typeof fault === 'string') assert.ok(caught.fault.includes(fault), `fault "${caught.fault}" lacks "${fault}"`);
   else assert.match(caught.fault, fault);
   return caught;
