@@ -224,7 +224,7 @@ export class GicV2 {
   private runningPriority(cpu: number): number {
     for (let i = 0; i < 8; i++) {
       const w = this.apr[cpu * 8 + i]!;
-      if (w !== 0) return i * 32 + 31 - Math.clz32(w & -w);
+      if (w !== 0) return i * 32 + lowestBit(w);
     }
     return IDLE_PRIORITY;
   }
@@ -250,7 +250,7 @@ export class GicV2 {
           const g = this.group.word(c, w);
           bits &= (en & 1 ? ~g : 0) | (en & 2 ? g : 0);
           while (bits !== 0) {
-            const id = w * 32 + 31 - Math.clz32(bits & -bits);
+            const id = w * 32 + lowestBit(bits);
             bits &= bits - 1;
             const p = this.prio(c, id);
             if (p < bestPrio) { bestPrio = p; best = id; }
@@ -275,11 +275,10 @@ export class GicV2 {
     let result = id;
     if (id < SGI_COUNT) {
       const i = c * SGI_COUNT + id;
-      const src = this.sgiSources[i]!;
-      const lowest = src & -src;
-      this.sgiSources[i] = src & ~lowest;
+      const source = lowestBit(this.sgiSources[i]!);
+      this.sgiSources[i]! &= ~(1 << source);
       if (this.sgiSources[i] === 0) this.latched.clear(c, id);
-      result |= (31 - Math.clz32(lowest)) << 10;
+      result |= source << 10;
     } else {
       this.latched.clear(c, id);
     }
@@ -312,7 +311,7 @@ export class GicV2 {
       case GICC_RPR: return Math.min(this.runningPriority(c), 0xff);
       case GICC_HPPIR: {
         const id = this.best[c]!;
-        return id < SGI_COUNT ? id | ((31 - Math.clz32(this.sgiSources[c * SGI_COUNT + id]! & -this.sgiSources[c * SGI_COUNT + id]!)) << 10) : id;
+        return id < SGI_COUNT ? id | (lowestBit(this.sgiSources[c * SGI_COUNT + id]!) << 10) : id;
       }
       case GICC_ABPR: return this.abpr[c]!;
       case GICC_AIAR: case GICC_AHPPIR: return GIC_SPURIOUS;
@@ -460,4 +459,9 @@ export class GicV2 {
 function lane(value: number, offset: number, size: AccessSize): number {
   if (size >= 4) return value >>> 0;
   return (value >>> ((offset & 3) * 8)) & ((1 << (size * 8)) - 1);
+}
+
+/** Index of the lowest set bit of a non-zero 32-bit value. */
+function lowestBit(v: number): number {
+  return 31 - Math.clz32(v & -v);
 }
