@@ -15,6 +15,28 @@
 
 import { TRAP_CLASS_COUNT, type TrapClass } from './trap-class';
 
+// What a0..a3 and result hold, per class (the formatter and the Chrome trace read them this way):
+//   hypercall          a0 function id (w0), a1..a3 x1..x3, result x0 returned
+//   semihosting        a0 operation (w0), a1 parameter block (x1), result x0 returned
+//   svc, undefined, brk, instruction-abort, data-abort, unknown
+//                      a0 ESR, a1 FAR (aborts), a2 vector address taken (0 if not reflected)
+//   irq                a0 INTID
+//   sysreg             a0 ESR (EC 0x18: which register, read or write), a1 value read or written
+//   mmio               a0 device index, a1 register offset, a2 value, a3 access word (packAccess)
+//   wfi                a0 ESR (TI: WFI/WFE), result ticks idled
+//   isolation-violation a0 guest-physical address, a1 owning persona, a2 value, a3 access word
+// result is 0 where the class has none.
+
+/** The access word of mmio / isolation-violation records: bits 3:0 size in bytes, bit 8 write. */
+export function packAccess(size: number, write: boolean): number {
+  return (size & 0xf) | (write ? 0x100 : 0);
+}
+
+export function unpackAccess(word: number | bigint): { size: number; write: boolean } {
+  const w = Number(BigInt.asUintN(16, BigInt(word)));
+  return { size: w & 0xf, write: (w & 0x100) !== 0 };
+}
+
 /** What the dispatcher hands to `append`. 64-bit values may be numbers (exact up to 2^53; negative = two's complement) or bigints. */
 export interface TrapRecordInput {
   /** Virtual time in counter ticks (CNTVCT, 62.5 MHz). */
