@@ -2,13 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadGuestImage, detectFormat } from '../../emulator/loader/image';
 import { ImageFormatError } from '../../emulator/loader/errors';
-import { buildElf, type BuildOptions } from './elf-builder';
+import { gzipSync } from 'node:zlib';
+import { buildElf, buildLinuxImage, EH64, setU16, setU32, setU64, type BuildOptions } from './elf-builder';
 import { LAYOUT, RAM_BASE, code } from './helpers';
 
 const TEXT = 0x4008_0000n;
 const DATA = 0x4010_0000n;
 
-export function goodElf64(): BuildOptions {
+function goodElf64(): BuildOptions {
   return {
     entry: TEXT + 0x10n,
     segments: [
@@ -170,4 +171,36 @@ test('random corruption of a good ELF only ever throws ImageFormatError', () => 
     }
   }
   assert.ok(failures > 100);
+});
+
+test('extended numbering: e_phnum PN_XNUM and e_shnum 0 take their counts from section 0', () => {
+  const e = buildElf(goodElf64());
+  const b = e.bytes;
+  setU16(b, EH64.phnum, 0xffff);
+  setU32(b, e.shoff + 44, 2); // section 0 sh_info = real e_phnum
+  setU16(b, EH64.shnum, 0);
+  setU64(b, e.shoff + 32, 5n); // section 0 sh_size = real e_shnum
+  const img = loadGuestImage('xnum.elf', b, LAYOUT);
+  assert.equal(img.segments.length, 2);
+  assert.equal(img.symbols.length, 5);
+});
+
+test('random corruption of Image and Image.gz only ever throws ImageFormatError', () => {
+  const image = buildLinuxImage({ textOffset: 0x80000n, imageSize: 0x10_0000n, body: code(0x400) });
+  const gz = new Uint8Array(gzipSync(image));
+  let seed = 777;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let round = 0; round < 2000; round++) {
+    const src = round % 2 === 0 ? image : gz;
+    const b = src.slice(0, rand(8) === 0 ? rand(src.length) : src.length);
+    for (let k = 0; k < 3; k++) b[rand(Math.max(1, Math.min(b.length, 0x60)))] = rand(256);
+    try {
+      loadGuestImage('fuzz.img', b, LAYOUT, round % 3 === 0 ? { format: 'image' } : {});
+    } catch (e) {
+      if (!(e instanceof ImageFormatError)) assert.fail(`round ${round}: ${String(e)}`);
+    }
+  }
 });
