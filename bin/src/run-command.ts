@@ -1,0 +1,114 @@
+// `persona run <elf|Image|bin>`: boots one persona on the virt board and runs it to the end.
+// Guest console on stdout; hypervisor messages on stderr. Exit code: the guest's semihosting exit
+// code, 0 for PSCI SYSTEM_OFF, 3 when the guest faulted or was stopped, 4 on timeout, 2 for bad input.
+import { readFileSync, statSync } from 'node:fs';
+import { Persona, type PersonaExit } from '../../emulator/hypervisor/persona';
+import { formatTrap, trapSummaryTable, type TrapNames } from '../../emulator/hypervisor/trap-format';
+import { hypercallName } from '../../emulator/hypervisor/hypercalls/table';
+import { loadGuestImage } from '../../emulator/loader/image';
+import type { ImageFormatOption } from '../../emulator/loader/types';
+import { DEFAULT_RAM_BYTES, VIRT } from '../../emulator/platform/virt-map';
+import { writeChromeTrace } from '../../emulator/trace/chrome-trace';
+import { helpText, parseAddress, parseArgs, parseNumber, parseSize, type OptionSpec } from './args';
+import { EXIT, UsageError } from './errors';
+
+const OPTIONS: readonly OptionSpec[] = [
+  { name: 'ram', value: 'SIZE', help: 'guest RAM at 0x40000000 (default 128M, as QEMU virt)' },
+  { name: 'cpus', value: 'N', help: 'vCPUs; secondaries start with PSCI CPU_ON (default 1, at most 8)' },
+  { name: 'max-seconds', value: 'S', help: 'stop the guest after S seconds of wall time (exit code 4)' },
+  { name: 'trace', value: 'FILE', help: 'write the trap log as Chrome trace-event JSON (opens in Perfetto)' },
+  { name: 'log-traps', help: 'print every trap on stderr as it happens' },
+  { name: 'bootargs', value: 'TEXT', help: 'kernel command line in the DTB\'s /chosen' },
+  { name: 'format', value: 'elf|image|raw', help: 'image format (default: detected)' },
+  { name: 'load-address', value: 'ADDR', help: 'where a raw binary loads (default: RAM base)' },
+  { name: 'help', help: 'show this help' },
+];
+
+const USAGE = 'usage: persona run <elf|Image|bin> [--ram 128M] [--cpus N] [--max-seconds S] [--trace traps.json] [--log-traps]';
+const MAX_RAM = 8n << 30n;
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { positional, options } = parseArgs(argv, OPTIONS, 'run');
+  if (options.has('help')) {
+    process.stdout.write(helpText(USAGE, OPTIONS));
+    return EXIT.ok;
+  }
+  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'persona run: no guest image given' : 'persona run: give exactly one guest image', USAGE);
+  const path = positional[0]!;
+  const opt = (n: string): string | undefined => {
+    const v = options.get(n);
+    return typeof v === 'string' ? v : undefined;
+  };
+  const ram = opt('ram') ? parseSize(opt('ram')!, '--ram') : DEFAULT_RAM_BYTES;
+  if (ram < 1n << 20n || ram > MAX_RAM || ram % 4096n !== 0n) throw new UsageError(`--ram: ${opt('ram')} must be a multiple of 4K from 1M to 8G`);
+  const cpus = opt('cpus') ? parseNumber(opt('cpus')!, '--cpus', 1, 8) : 1;
+  if (!Number.isInteger(cpus)) throw new UsageError(`--cpus: ${opt('cpus')} must be a whole number`);
+  const maxSeconds = opt('max-seconds') ? parseNumber(opt('max-seconds')!, '--max-seconds', 0.001, 1e7) : undefined;
+  const format = opt('format') as ImageFormatOption | undefined;
+  if (format && !['elf', 'image', 'raw'].includes(format)) throw new UsageError(`--format: "${format}" must be elf, image or raw`);
+  const rawAddress = opt('load-address') ? parseAddress(opt('load-address')!, '--load-address') : undefined;
+  const tracePath = opt('trace');
+  const logTraps = options.has('log-traps');
+
+  if (statSync(path).isDirectory()) throw new UsageError(`persona run: ${path} is a directory, not a guest image`);
+  const bytes = readFileSync(path);
+  const image = loadGuestImage(path, bytes, {
+    regions: [
+      { name: 'flash', base: VIRT.flash.base, size: VIRT.flash.size },
+      { name: 'ram', base: VIRT.ram.base, size: ram },
+    ],
+  }, { format, rawAddress });
+
+  const persona = new Persona({
+    id: 0, name: 'guest', ramBytes: ram, cpus, image, bootargs: opt('bootargs'),
+    trapLogCapacity: tracePath ? 1 << 20 : undefined,
+    onConsole: (b) => { process.stdout.write(b); },
+  });
+  const names: TrapNames = {
+    persona: () => persona.name,
+    device: (i) => persona.deviceName(i),
+    register: (d, off) => persona.deviceRegisterName(d, off),
+    hypercall: (id) => hypercallName(id),
+  };
+  let printed = 0;
+  const printTraps = (): void => {
+    for (const r of persona.trapLog.since(printed)) process.stderr.write(`${formatTrap(r, names)}\n`);
+    printed = persona.trapLog.total;
+  };
+  const onSignal = (): void => persona.stop({ kind: 'stopped', reason: 'interrupted (SIGINT)' });
+  process.once('SIGINT', onSignal);
+  if (process.stdin.isTTY === false || process.stdin.isTTY) {
+    process.stdin.on('data', (d: Buffer) => persona.consoleInput(d));
+    process.stdin.on('error', () => undefined);
+  }
+  let exit: PersonaExit;
+  try {
+    exit = await persona.run({ maxSeconds, onYield: logTraps ? printTraps : undefined });
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.stdin.pause();
+    process.stdin.unref?.();
+  }
+  if (logTraps) printTraps();
+  if (tracePath) {
+    const { events } = await writeChromeTrace(tracePath, persona.trapLog.recent(), names);
+    process.stderr.write(`persona: wrote ${events} trace events to ${tracePath}\n`);
+  }
+  process.stderr.write(`${trapSummaryTable(persona.trapLog.counts(), persona.name)}\n`);
+  persona.close();
+  return reportExit(exit);
+}
+
+function reportExit(exit: PersonaExit): number {
+  switch (exit.kind) {
+    case 'halted':
+      if (exit.code !== 0) process.stderr.write(`persona: ${exit.reason}\n`);
+      return exit.code & 0xff;
+    case 'timeout':
+      process.stderr.write(`persona: ${exit.reason}\n`);
+      return EXIT.timeout;
+    default:
+      process.stderr.write(`persona: guest stopped: ${exit.reason}\n`);
+      return EXIT.guestFault;
+  }
+}

@@ -1,0 +1,65 @@
+// Exception entry into the guest's own kernel (EL1), done by register writes because unicorn never
+// enters the vectors itself (notes/engine.md section 3). Order matters: PSTATE first, then a CP_REG
+// write (SPSR_EL1) that makes QEMU rebuild its cached hflags; SP is banked by hand.
+import { RegisterBatch, UnicornEngine } from '../../engine/unicorn';
+import { A64 } from '../../engine/unicorn-constants';
+import { SYSREG } from './sysreg-encodings';
+
+/** PSTATE.M for EL0t, EL1t, EL1h. */
+const M_EL0T = 0x0n;
+const M_EL1T = 0x4n;
+const M_EL1H = 0x5n;
+/** EL1h with D, A, I, F masked: the state in which every exception enters EL1. */
+export const PSTATE_EL1H_MASKED = 0x3c5n;
+
+export const VECTOR = { sync: 0x000n, irq: 0x080n, fiq: 0x100n, serror: 0x180n } as const;
+
+export interface GuestException {
+  esr: number;
+  /** Fault address for aborts (FAR_EL1); undefined leaves FAR_EL1 unchanged. */
+  far?: bigint;
+  /** Preferred return address (ELR_EL1). */
+  returnAddress: bigint;
+}
+
+export class ExceptionReflector {
+  private readonly state = new RegisterBatch([A64.PSTATE, A64.SP, A64.SP_EL1, A64.VBAR_EL1]);
+  /** Entry batches: [bank SP?][with FAR?]. */
+  private readonly batches = [
+    [new RegisterBatch([A64.PSTATE, A64.ELR_EL1, A64.ESR_EL1]), new RegisterBatch([A64.PSTATE, A64.ELR_EL1, A64.ESR_EL1, A64.FAR_EL1])],
+    [new RegisterBatch([A64.PSTATE, A64.SP_EL0, A64.SP, A64.ELR_EL1, A64.ESR_EL1]),
+      new RegisterBatch([A64.PSTATE, A64.SP_EL0, A64.SP, A64.ELR_EL1, A64.ESR_EL1, A64.FAR_EL1])],
+  ] as const;
+
+  constructor(private readonly engine: UnicornEngine) {}
+
+  /** Takes a synchronous exception to the guest's EL1 vector table. Returns the vector address. */
+  reflectSync(ex: GuestException): bigint {
+    const s = this.engine.readRegs(this.state);
+    const pstate = s[0]!;
+    const sp = s[1]!;
+    const spEl1 = s[2]!;
+    const vbar = s[3]!;
+    const mode = pstate & 0xfn;
+    const fromEl0 = mode === M_EL0T;
+    const onSp0 = fromEl0 || mode === M_EL1T; // EL0t and EL1t run on SP_EL0: bank it, switch to SP_EL1
+    const offset = fromEl0 ? 0x400n : mode === M_EL1H ? 0x200n : 0x000n;
+    const vector = vbar + offset + VECTOR.sync;
+    const b = this.batches[onSp0 ? 1 : 0][ex.far === undefined ? 0 : 1];
+    const v = b.values;
+    let i = 0;
+    v[i++] = PSTATE_EL1H_MASKED;
+    if (onSp0) {
+      v[i++] = sp;
+      v[i++] = spEl1;
+    }
+    v[i++] = ex.returnAddress;
+    v[i++] = BigInt(ex.esr >>> 0);
+    if (ex.far !== undefined) v[i++] = ex.far;
+    this.engine.writeRegs(b);
+    // The CP_REG write rebuilds hflags after the PSTATE change (EL0 -> EL1 otherwise keeps EL0 rights).
+    this.engine.writeSysReg(SYSREG.SPSR_EL1, pstate);
+    this.engine.writeReg(A64.PC, vector);
+    return vector;
+  }
+}

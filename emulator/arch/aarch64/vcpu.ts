@@ -1,0 +1,314 @@
+// One AArch64 vCPU: a unicorn instance running the guest at EL1/EL0 under a virtual EL2 (this
+// hypervisor). It turns unicorn's exception callbacks into classified traps for the hypervisor,
+// reflects guest exceptions into the guest's own vectors, injects virtual IRQs through HCR_EL2.VI
+// and emulates the generic timer registers.
+import { RegisterBatch, UnicornEngine, type SysInsnAccess } from '../../engine/unicorn';
+import {
+  A64, UC_ARCH_ARM64, UC_ARM64_INS_MRS, UC_ARM64_INS_MSR, UC_CPU_ARM64_A72, UC_MODE_ARM, UC_PROT_ALL, xReg,
+} from '../../engine/unicorn-constants';
+import { TrapClass } from '../../hypervisor/trap-class';
+import type { Trap } from '../../hypervisor/trap';
+import { EXCP, ExceptionInfoReader, type ExceptionInfo } from './exception-info';
+import { GenericTimer } from './generic-timer';
+import { ExceptionReflector, PSTATE_EL1H_MASKED } from './reflect';
+import { HCR, SCR_EL3_VALUE, SYSREG } from './sysreg-encodings';
+import { VTCR_VALUE } from './stage2';
+
+/** ESR exception classes the vCPU looks at (Arm ARM D17.2.37). */
+export const EC = {
+  UNKNOWN: 0x00,
+  WFX: 0x01,
+  SVC64: 0x15,
+  HVC64: 0x16,
+  SMC64: 0x17,
+  SYSREG: 0x18,
+  IABT_LOWER: 0x20,
+  IABT_SAME: 0x21,
+  DABT_LOWER: 0x24,
+  DABT_SAME: 0x25,
+  BRK64: 0x3c,
+} as const;
+
+const ESR_IL = 1 << 25;
+const DFSC_SYNC_EXTERNAL = 0x10;
+const ESR_WNR = 1 << 6;
+/** An address no guest executes: unicorn's `until` (0 would stop a guest that runs at flash address 0). */
+const RUN_UNTIL = 0xffff_ffff_ffff_fffcn;
+const SEMIHOSTING_HLT = 0xd45e0000;
+
+export interface GuestMemoryRegion {
+  base: bigint;
+  bytes: Uint8Array;
+}
+
+export interface MmioWindow {
+  base: bigint;
+  size: bigint;
+  read: (offset: number, size: number) => number;
+  write: (offset: number, size: number, value: number) => void;
+}
+
+export interface VcpuConfig {
+  index: number;
+  /** RAM and flash, shared by every vCPU of the persona. */
+  memory: GuestMemoryRegion[];
+  mmio: MmioWindow[];
+  /** Stage-2 tables (host-only memory) and where they are mapped. */
+  stage2: { base: bigint; bytes: Uint8Array };
+  /** Translation cache size per vCPU. */
+  tcgBufferBytes: number;
+  /** Drives a timer PPI of this vCPU. */
+  setTimerLine: (intid: number, level: boolean, cpu: number) => void;
+  /** Receives every classified trap; returns true to stop the vCPU's current run. */
+  onTrap: (trap: Trap, vcpu: Vcpu) => boolean;
+}
+
+export type VcpuPower = 'off' | 'on' | 'pending';
+
+/** Why a run slice ended, besides a trap handler asking to stop. */
+export type SliceEnd = 'ran' | 'idle' | 'stopped';
+
+export class Vcpu {
+  readonly index: number;
+  readonly engine: UnicornEngine;
+  readonly timer: GenericTimer;
+  readonly reflector: ExceptionReflector;
+  private readonly info: ExceptionInfoReader;
+  private readonly onTrap: VcpuConfig['onTrap'];
+  private readonly trap: Trap;
+  private readonly args = new RegisterBatch([xReg(0), xReg(1), xReg(2), xReg(3)]);
+  private readonly results = new RegisterBatch([xReg(0), xReg(1), xReg(2), xReg(3)]);
+  private readonly memory: GuestMemoryRegion[];
+
+  power: VcpuPower = 'off';
+  /** Waiting in WFI for an interrupt. */
+  idle = false;
+  running = false;
+  /** Address the next slice starts at. */
+  pc = 0n;
+  private hcr = HCR.RW | HCR.VM | HCR.IMO | HCR.FMO | HCR.TWI;
+  private virqPending = false;
+  private hcrDirty = true;
+  private stopRequested = false;
+  private wentIdle = false;
+
+  constructor(cfg: VcpuConfig) {
+    this.index = cfg.index;
+    this.onTrap = cfg.onTrap;
+    this.memory = cfg.memory;
+    this.trap = { cls: TrapClass.Unknown, vcpu: cfg.index, el: 1, pc: 0n, esr: 0, far: 0n, targetEl: 1, a0: 0n, a1: 0n, a2: 0n, a3: 0n, result: 0n };
+    const e = new UnicornEngine(UC_ARCH_ARM64, UC_MODE_ARM);
+    this.engine = e;
+    e.setCpuModel(UC_CPU_ARM64_A72);
+    e.setTcgBufferSize(cfg.tcgBufferBytes);
+    for (const m of cfg.memory) e.mapRam(m.base, m.bytes, UC_PROT_ALL);
+    e.mapRam(cfg.stage2.base, cfg.stage2.bytes, UC_PROT_ALL);
+    for (const w of cfg.mmio) e.mapMmio(w.base, w.size, w.read, w.write);
+    this.info = new ExceptionInfoReader(e);
+    this.reflector = new ExceptionReflector(e);
+    this.timer = new GenericTimer(cfg.index, cfg.setTimerLine);
+
+    e.writeSysReg(SYSREG.SCR_EL3, SCR_EL3_VALUE);
+    e.writeSysReg(SYSREG.VTCR_EL2, VTCR_VALUE);
+    e.writeSysReg(SYSREG.VTTBR_EL2, cfg.stage2.base);
+    e.writeSysReg(SYSREG.CNTHCTL_EL2, 3n); // EL1 reads the physical counter without trapping
+    e.writeSysReg(SYSREG.CNTVOFF_EL2, 0n);
+    e.writeSysReg(SYSREG.VMPIDR_EL2, 0x8000_0000n | BigInt(cfg.index)); // MPIDR_EL1 as the guest sees it
+    this.applyHcr();
+    this.resetToEntry(0n, 0n);
+
+    e.onInterrupt((intno) => this.onException(intno));
+    e.onSysInsn(UC_ARM64_INS_MRS, (a) => this.onSysReg(a, false));
+    e.onSysInsn(UC_ARM64_INS_MSR, (a) => this.onSysReg(a, true));
+  }
+
+  // ---- power and state -----------------------------------------------------------------------
+
+  /** EL1h, interrupts masked, MMU off, at `entry` with x0 = `x0`: the boot state (and PSCI CPU_ON). */
+  resetToEntry(entry: bigint, x0: bigint, x1 = 0n, x2 = 0n, x3 = 0n): void {
+    const e = this.engine;
+    for (let i = 0; i < 31; i++) e.writeReg(xReg(i), 0n);
+    e.writeReg(xReg(0), x0);
+    e.writeReg(xReg(1), x1);
+    e.writeReg(xReg(2), x2);
+    e.writeReg(xReg(3), x3);
+    e.writeSysReg(SYSREG.SCTLR_EL1, 0x30d0_0800n); // QEMU's reset value for AArch64: MMU and caches off
+    e.writeReg(A64.PSTATE, PSTATE_EL1H_MASKED);
+    e.writeSysReg(SYSREG.SPSR_EL1, 0n); // CP_REG write: rebuild hflags for the new PSTATE
+    e.writeReg(A64.PC, entry);
+    this.pc = entry;
+    this.idle = false;
+  }
+
+  readX(n: number): bigint {
+    return this.engine.readReg(xReg(n));
+  }
+
+  writeX(n: number, value: bigint): void {
+    this.engine.writeReg(xReg(n), value);
+  }
+
+  /** Reads x0..x3 with one FFI call. */
+  readArgs(): BigUint64Array {
+    return this.engine.readRegs(this.args);
+  }
+
+  /** Writes x0..x3 with one FFI call. */
+  writeResults(x0: bigint, x1: bigint, x2: bigint, x3: bigint): void {
+    const v = this.results.values;
+    v[0] = BigInt.asUintN(64, x0); v[1] = BigInt.asUintN(64, x1); v[2] = BigInt.asUintN(64, x2); v[3] = BigInt.asUintN(64, x3);
+    this.engine.writeRegs(this.results);
+  }
+
+  /** Host view of guest-physical memory, when `address..+length` lies in RAM or flash. */
+  physicalBytes(address: bigint, length: number): Uint8Array | undefined {
+    for (const m of this.memory) {
+      if (address >= m.base && address + BigInt(length) <= m.base + BigInt(m.bytes.byteLength)) {
+        const off = Number(address - m.base);
+        return m.bytes.subarray(off, off + length);
+      }
+    }
+    return undefined;
+  }
+
+  /** Reads guest memory at a guest address (through unicorn, which follows the guest's translation). */
+  readGuest(address: bigint, length: number): Uint8Array {
+    return this.engine.readMemory(address, length);
+  }
+
+  // ---- virtual interrupts --------------------------------------------------------------------
+
+  /** The GIC says whether an IRQ is deliverable to this vCPU; it becomes HCR_EL2.VI. */
+  setVirq(pending: boolean): void {
+    if (pending === this.virqPending) return;
+    this.virqPending = pending;
+    this.hcrDirty = true;
+    if (pending) this.idle = false;
+    // HCR_EL2 written inside a callback takes effect only when the run exits (engine.md 4a).
+    if (this.running) this.engine.stop();
+  }
+
+  get irqPending(): boolean {
+    return this.virqPending;
+  }
+
+  private applyHcr(): void {
+    this.engine.writeSysReg(SYSREG.HCR_EL2, this.virqPending ? this.hcr | HCR.VI : this.hcr);
+    this.hcrDirty = false;
+  }
+
+  // ---- running -------------------------------------------------------------------------------
+
+  /** Stops the current slice from inside a callback or from a timer. */
+  requestStop(): void {
+    this.stopRequested = true;
+    if (this.running) this.engine.stop();
+  }
+
+  /**
+   * Runs the guest until something needs the hypervisor or `timeoutUs` passes (0 = no limit).
+   * Returns the engine's error code name when unicorn itself failed, else undefined.
+   */
+  runSlice(timeoutUs: number): { engineError?: string; stopRequested: boolean; idle: boolean } {
+    if (this.hcrDirty) this.applyHcr();
+    this.stopRequested = false;
+    this.wentIdle = false;
+    this.running = true;
+    let r;
+    try {
+      r = this.engine.start(this.pc, RUN_UNTIL, timeoutUs);
+    } finally {
+      this.running = false;
+    }
+    this.pc = this.engine.readReg(A64.PC);
+    return { engineError: r.code === 0 ? undefined : r.codeName, stopRequested: this.stopRequested, idle: this.wentIdle };
+  }
+
+  // ---- traps ---------------------------------------------------------------------------------
+
+  private emit(cls: TrapClass, pc: bigint, el: number, info: ExceptionInfo): boolean {
+    const t = this.trap;
+    t.cls = cls; t.pc = pc; t.el = el; t.esr = info.syndrome; t.far = info.vaddress; t.targetEl = info.targetEl;
+    t.a0 = 0n; t.a1 = 0n; t.a2 = 0n; t.a3 = 0n; t.result = 0n;
+    const stop = this.onTrap(t, this);
+    if (stop) this.requestStop();
+    return stop;
+  }
+
+  private onException(intno: number): void {
+    const info = this.info.read();
+    const pc = this.engine.readReg(A64.PC);
+    const el = Number((this.engine.readReg(A64.PSTATE) >> 2n) & 3n);
+    const ec = info.syndrome >>> 26;
+    switch (intno) {
+      case EXCP.HVC:
+      case EXCP.SMC:
+        this.emit(TrapClass.Hypercall, pc, el, info);
+        return;
+      case EXCP.SWI:
+        this.emit(TrapClass.Svc, pc, el, info);
+        return;
+      case EXCP.BKPT:
+        this.emit(TrapClass.Breakpoint, pc, el, info);
+        return;
+      case EXCP.UDEF:
+        if (info.targetEl === 2 && ec === EC.WFX) {
+          this.engine.writeReg(A64.PC, pc + 4n);
+          if ((info.syndrome & 1) === 0 && !this.virqPending) { // WFI (not WFE) with nothing pending: idle
+            this.idle = true;
+            this.wentIdle = true;
+            this.emit(TrapClass.Wfi, pc, el, info);
+            this.requestStop();
+          }
+          return;
+        }
+        this.emit(this.isSemihostingCall(pc) ? TrapClass.Semihosting : TrapClass.Undefined, pc, el, info);
+        return;
+      case EXCP.PREFETCH_ABORT:
+        this.emit(TrapClass.InstructionAbort, pc, el, info);
+        return;
+      case EXCP.DATA_ABORT:
+        this.emit(TrapClass.DataAbort, pc, el, info);
+        return;
+      default:
+        this.emit(TrapClass.Unknown, pc, el, { ...info, syndrome: info.syndrome || intno });
+    }
+  }
+
+  private isSemihostingCall(pc: bigint): boolean {
+    const insn = this.physicalBytes(pc, 4) ?? this.tryReadGuest(pc, 4);
+    return insn !== undefined && (insn[0]! | (insn[1]! << 8) | (insn[2]! << 16) | (insn[3]! << 24)) >>> 0 === SEMIHOSTING_HLT;
+  }
+
+  private tryReadGuest(address: bigint, length: number): Uint8Array | undefined {
+    try {
+      return this.readGuest(address, length);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The ESR/FAR a guest would see for an abort that the hypervisor got as a stage-2 fault on an
+   * address where nothing exists: a synchronous external abort, as QEMU raises for unassigned
+   * physical addresses (no ISS: ISV = 0; EA = 0, QEMU's mark of an AXI decode error).
+   */
+  externalAbortSyndrome(trap: Trap): number {
+    const data = (trap.esr >>> 26) === EC.DABT_LOWER || (trap.esr >>> 26) === EC.DABT_SAME;
+    const sameEl = trap.el === 1 ? 1 : 0;
+    const ec = (data ? EC.DABT_LOWER : EC.IABT_LOWER) + sameEl;
+    const wnr = data ? trap.esr & ESR_WNR : 0;
+    return ((ec << 26) | ESR_IL | wnr | DFSC_SYNC_EXTERNAL) >>> 0;
+  }
+
+  private onSysReg(access: SysInsnAccess, write: boolean): boolean {
+    if (!this.timer.owns(access)) return false;
+    if (write) this.timer.write(access, access.value);
+    else this.engine.writeReg(access.rt, this.timer.read(access));
+    return true;
+  }
+
+  close(): void {
+    this.engine.close();
+  }
+}

@@ -1,0 +1,334 @@
+// The only module that calls libunicorn. It owns the FFI declarations and the pitfalls from
+// notes/engine.md:
+//  - koffi delivers uint64 callback arguments >= 2^63 as negative numbers: normalise with asUintN;
+//  - callbacks and the buffers unicorn points at (RAM) must stay referenced for the engine's life;
+//  - a JS exception inside a hook does not stop emulation: hooks are wrapped, the error is kept,
+//    emulation is stopped, and start() rethrows it;
+//  - host writes to guest memory do not invalidate translated code: writeMemory() does it.
+import * as koffi from 'koffi';
+import { EngineError } from './errors';
+import { loadUnicorn } from './native-library';
+import {
+  A64, UC_CTL_WRITE_CPU_MODEL, UC_CTL_WRITE_TB_FLUSH, UC_CTL_WRITE_TB_REMOVE_CACHE, UC_CTL_WRITE_TCG_BUFFER_SIZE,
+  UC_ERR_NAMES, UC_HOOK_CODE, UC_HOOK_INSN, UC_HOOK_INTR, UC_HOOK_MEM_UNMAPPED,
+} from './unicorn-constants';
+
+type Handle = unknown;
+/** A bound C function (koffi does not export its own type for these). */
+type FfiFunction = (...args: unknown[]) => unknown;
+
+interface Ffi {
+  open: FfiFunction; close: FfiFunction; ctl: FfiFunction;
+  regRead: FfiFunction; regWrite: FfiFunction;
+  regReadBatch: FfiFunction; regWriteBatch: FfiFunction;
+  memMapPtr: FfiFunction; mmioMap: FfiFunction; memRead: FfiFunction; memWrite: FfiFunction;
+  hookAdd: FfiFunction; hookDel: FfiFunction;
+  emuStart: FfiFunction; emuStop: FfiFunction;
+  contextAlloc: FfiFunction; contextSave: FfiFunction; contextRestore: FfiFunction;
+  contextSize: FfiFunction; free: FfiFunction;
+  intrCb: koffi.TypeObject; codeCb: koffi.TypeObject; memEventCb: koffi.TypeObject; sysCb: koffi.TypeObject;
+  mmioReadCb: koffi.TypeObject; mmioWriteCb: koffi.TypeObject; cpReg: koffi.TypeObject;
+}
+
+let ffi: Ffi | undefined;
+
+function bind(): Ffi {
+  if (ffi) return ffi;
+  const { lib } = loadUnicorn();
+  const cpReg = koffi.struct('uc_arm64_cp_reg', { crn: 'uint32_t', crm: 'uint32_t', op0: 'uint32_t', op1: 'uint32_t', op2: 'uint32_t', val: 'uint64_t' });
+  ffi = {
+    open: lib.func('int uc_open(int arch, int mode, _Out_ void **uc)'),
+    close: lib.func('int uc_close(void *uc)'),
+    ctl: lib.func('int uc_ctl(void *uc, int control, ...)'),
+    regRead: lib.func('int uc_reg_read(void *uc, int regid, void *value)'),
+    regWrite: lib.func('int uc_reg_write(void *uc, int regid, void *value)'),
+    regReadBatch: lib.func('int uc_reg_read_batch(void *uc, void *regs, void *vals, int count)'),
+    regWriteBatch: lib.func('int uc_reg_write_batch(void *uc, void *regs, void *vals, int count)'),
+    memMapPtr: lib.func('int uc_mem_map_ptr(void *uc, uint64_t address, size_t size, uint32_t perms, void *ptr)'),
+    mmioMap: lib.func('int uc_mmio_map(void *uc, uint64_t address, size_t size, void *read_cb, void *user_read, void *write_cb, void *user_write)'),
+    memRead: lib.func('int uc_mem_read(void *uc, uint64_t address, void *bytes, size_t size)'),
+    memWrite: lib.func('int uc_mem_write(void *uc, uint64_t address, void *bytes, size_t size)'),
+    hookAdd: lib.func('int uc_hook_add(void *uc, _Out_ size_t *hh, int type, void *callback, void *user_data, uint64_t begin, uint64_t end, ...)'),
+    hookDel: lib.func('int uc_hook_del(void *uc, size_t hh)'),
+    emuStart: lib.func('int uc_emu_start(void *uc, uint64_t begin, uint64_t until, uint64_t timeout, size_t count)'),
+    emuStop: lib.func('int uc_emu_stop(void *uc)'),
+    contextAlloc: lib.func('int uc_context_alloc(void *uc, _Out_ void **context)'),
+    contextSave: lib.func('int uc_context_save(void *uc, void *context)'),
+    contextRestore: lib.func('int uc_context_restore(void *uc, void *context)'),
+    contextSize: lib.func('size_t uc_context_size(void *uc)'),
+    free: lib.func('int uc_free(void *mem)'),
+    intrCb: koffi.proto('void UcIntrCb(void *uc, uint32_t intno, void *user)'),
+    codeCb: koffi.proto('void UcCodeCb(void *uc, uint64_t address, uint32_t size, void *user)'),
+    memEventCb: koffi.proto('bool UcMemEventCb(void *uc, int type, uint64_t address, int size, int64_t value, void *user)'),
+    sysCb: koffi.proto('uint32_t UcSysCb(void *uc, int reg, void *cp_reg, void *user)'),
+    mmioReadCb: koffi.proto('uint64_t UcMmioReadCb(void *uc, uint64_t offset, unsigned int size, void *user)'),
+    mmioWriteCb: koffi.proto('void UcMmioWriteCb(void *uc, uint64_t offset, unsigned int size, uint64_t value, void *user)'),
+    cpReg,
+  };
+  return ffi;
+}
+
+const u64 = (x: number | bigint): bigint => BigInt.asUintN(64, BigInt(x));
+
+/** An AArch64 system register by its MRS/MSR encoding. */
+export interface SysRegEncoding { op0: number; op1: number; crn: number; crm: number; op2: number }
+
+export interface SysInsnAccess extends SysRegEncoding {
+  /** unicorn id of the Rt register (read its value for MSR, write the result for MRS). */
+  rt: number;
+  /** Rt's value at the time of the access (the value an MSR writes). */
+  value: bigint;
+}
+
+export type MemoryAccessKind = 'read' | 'write' | 'fetch';
+const MEM_KIND: Record<number, MemoryAccessKind> = { 19: 'read', 20: 'write', 21: 'fetch' };
+
+export interface RunResult {
+  /** unicorn's return code (0 = stopped normally or by uc_emu_stop). */
+  code: number;
+  codeName: string;
+}
+
+export class UnicornEngine {
+  private readonly f: Ffi;
+  private handle: Handle;
+  /** Everything unicorn holds a pointer to: callbacks and mapped buffers. */
+  private readonly keepAlive: unknown[] = [];
+  private readonly callbacks: bigint[] = [];
+  private deferredError: unknown;
+  private readonly scratch = Buffer.alloc(64);
+  private readonly scratch64 = new BigUint64Array(this.scratch.buffer, this.scratch.byteOffset, 8);
+  private readonly cpRegBuf = Buffer.alloc(32);
+  private readonly cpRegView = new DataView(this.cpRegBuf.buffer, this.cpRegBuf.byteOffset, 32);
+  private contextPtr: unknown;
+  private contextBytes = 0;
+  closed = false;
+
+  constructor(arch: number, mode: number) {
+    this.f = bind();
+    const out: unknown[] = [null];
+    this.check('uc_open', this.f.open(arch, mode, out) as number);
+    this.handle = out[0];
+  }
+
+  /** The raw uc_engine pointer as a number, for uc_emu_stop from another thread. */
+  get address(): bigint {
+    return BigInt(koffi.address(this.handle));
+  }
+
+  private check(call: string, rc: number): void {
+    if (rc !== 0) throw new EngineError(call, rc, UC_ERR_NAMES[rc] ?? String(rc));
+  }
+
+  // ---- control ----------------------------------------------------------------------------------
+
+  setCpuModel(model: number): void {
+    this.check('uc_ctl(CPU_MODEL)', this.f.ctl(this.handle, UC_CTL_WRITE_CPU_MODEL, 'int', model) as number);
+  }
+
+  /** Bounds the translation buffer; the default 1 GiB makes the first TB flush cost seconds. */
+  setTcgBufferSize(bytes: number): void {
+    this.check('uc_ctl(TCG_BUFFER_SIZE)', this.f.ctl(this.handle, UC_CTL_WRITE_TCG_BUFFER_SIZE, 'uint32_t', bytes) as number);
+  }
+
+  /** Drops translated code for [begin, end): after host writes, late hooks, snapshot restore. */
+  invalidateCode(begin: bigint, end: bigint): void {
+    this.check('uc_ctl(TB_REMOVE_CACHE)', this.f.ctl(this.handle, UC_CTL_WRITE_TB_REMOVE_CACHE, 'uint64_t', begin, 'uint64_t', end) as number);
+  }
+
+  flushCode(): void {
+    this.check('uc_ctl(TB_FLUSH)', this.f.ctl(this.handle, UC_CTL_WRITE_TB_FLUSH) as number);
+  }
+
+  // ---- registers ---------------------------------------------------------------------------------
+
+  readReg(id: number): bigint {
+    this.f.regRead(this.handle, id, this.scratch);
+    return this.scratch64[0] as bigint;
+  }
+
+  writeReg(id: number, value: bigint): void {
+    this.scratch64[0] = BigInt.asUintN(64, value);
+    this.check('uc_reg_write', this.f.regWrite(this.handle, id, this.scratch) as number);
+  }
+
+  /** Reads several 64-bit registers with one FFI call (the trap hot path). */
+  readRegs(batch: RegisterBatch): BigUint64Array {
+    this.f.regReadBatch(this.handle, batch.ids, batch.pointers, batch.count);
+    return batch.values;
+  }
+
+  /** Writes several 64-bit registers in order with one FFI call. */
+  writeRegs(batch: RegisterBatch): void {
+    this.check('uc_reg_write_batch', this.f.regWriteBatch(this.handle, batch.ids, batch.pointers, batch.count) as number);
+  }
+
+  readSysReg(enc: SysRegEncoding): bigint {
+    this.fillCpReg(enc, 0n);
+    this.check('uc_reg_read(CP_REG)', this.f.regRead(this.handle, A64.CP_REG, this.cpRegBuf) as number);
+    return this.cpRegView.getBigUint64(24, true);
+  }
+
+  writeSysReg(enc: SysRegEncoding, value: bigint): void {
+    this.fillCpReg(enc, value);
+    this.check('uc_reg_write(CP_REG)', this.f.regWrite(this.handle, A64.CP_REG, this.cpRegBuf) as number);
+  }
+
+  private fillCpReg(enc: SysRegEncoding, value: bigint): void {
+    const v = this.cpRegView;
+    v.setUint32(0, enc.crn, true); v.setUint32(4, enc.crm, true); v.setUint32(8, enc.op0, true);
+    v.setUint32(12, enc.op1, true); v.setUint32(16, enc.op2, true); v.setBigUint64(24, BigInt.asUintN(64, value), true);
+  }
+
+  // ---- memory ------------------------------------------------------------------------------------
+
+  /** Maps host memory as guest-physical RAM. The buffer must live as long as the engine: kept here. */
+  mapRam(address: bigint, memory: Uint8Array, perms: number): void {
+    this.keepAlive.push(memory);
+    this.check('uc_mem_map_ptr', this.f.memMapPtr(this.handle, address, memory.byteLength, perms, memory) as number);
+  }
+
+  mapMmio(address: bigint, size: bigint,
+    read: (offset: number, size: number) => number,
+    write: (offset: number, size: number, value: number) => void): void {
+    const r = this.register((_uc: unknown, offset: number | bigint, sz: number) => read(Number(offset), sz), 0, this.f.mmioReadCb);
+    const w = this.register((_uc: unknown, offset: number | bigint, sz: number, value: number | bigint) => {
+      write(Number(offset), sz, Number(BigInt.asUintN(64, BigInt(value)) & 0xffff_ffff_ffff_ffn));
+    }, undefined, this.f.mmioWriteCb);
+    this.check('uc_mmio_map', this.f.mmioMap(this.handle, address, Number(size), r, null, w, null) as number);
+  }
+
+  /** Reads guest memory through unicorn (physical when the guest's MMU is off). */
+  readMemory(address: bigint, length: number): Uint8Array {
+    const out = Buffer.alloc(length);
+    this.check('uc_mem_read', this.f.memRead(this.handle, address, out, length) as number);
+    return out;
+  }
+
+  // ---- hooks -------------------------------------------------------------------------------------
+
+  /** Wraps a hook so that a JS exception stops emulation instead of being lost. */
+  private register<F extends (...args: never[]) => unknown>(fn: F, onError: unknown, proto: koffi.TypeObject): bigint {
+    const guarded = (...args: Parameters<F>): unknown => {
+      try {
+        return fn(...args);
+      } catch (e) {
+        if (this.deferredError === undefined) this.deferredError = e;
+        this.f.emuStop(this.handle);
+        return onError;
+      }
+    };
+    const cb = koffi.register(guarded, koffi.pointer(proto));
+    this.callbacks.push(cb);
+    return cb;
+  }
+
+  private addHook(type: number, cb: bigint, begin: bigint, end: bigint, extra?: number): bigint {
+    const hh = [0];
+    const rc = (extra === undefined
+      ? this.f.hookAdd(this.handle, hh, type, cb, null, begin, end)
+      : this.f.hookAdd(this.handle, hh, type, cb, null, begin, end, 'int', extra)) as number;
+    this.check('uc_hook_add', rc);
+    return BigInt(hh[0] ?? 0);
+  }
+
+  onInterrupt(fn: (intno: number) => void): void {
+    const cb = this.register((_uc: unknown, intno: number) => { fn(intno); }, undefined, this.f.intrCb);
+    this.addHook(UC_HOOK_INTR, cb, 1n, 0n);
+  }
+
+  /** Called before executing an instruction in [begin, end]; a breakpoint is a one-address range. */
+  onCode(begin: bigint, end: bigint, fn: (address: bigint) => void): bigint {
+    const cb = this.register((_uc: unknown, address: number | bigint) => { fn(u64(address)); }, undefined, this.f.codeCb);
+    const hh = this.addHook(UC_HOOK_CODE, cb, begin, end);
+    this.invalidateCode(begin, end + 1n); // late hooks do not fire on already translated code
+    return hh;
+  }
+
+  removeHook(hh: bigint): void {
+    this.check('uc_hook_del', this.f.hookDel(this.handle, hh) as number);
+  }
+
+  /** Accesses to unmapped guest-physical addresses. Return true only after mapping the address. */
+  onUnmapped(fn: (kind: MemoryAccessKind, address: bigint, size: number, value: bigint) => boolean): void {
+    const cb = this.register((_uc: unknown, type: number, address: number | bigint, size: number, value: number | bigint) =>
+      fn(MEM_KIND[type] ?? 'read', u64(address), size, u64(value)), false, this.f.memEventCb);
+    this.addHook(UC_HOOK_MEM_UNMAPPED, cb, 1n, 0n);
+  }
+
+  /**
+   * MRS/MSR/SYS instructions (`insn` = UC_ARM64_INS_*). Return true when the hypervisor emulated the
+   * instruction (it is then skipped), false to let unicorn execute it.
+   */
+  onSysInsn(insn: number, fn: (access: SysInsnAccess) => boolean): void {
+    const cpReg = this.f.cpReg;
+    const cb = this.register((_uc: unknown, reg: number, ptr: unknown) => {
+      const r = koffi.decode(ptr, cpReg) as { crn: number; crm: number; op0: number; op1: number; op2: number; val: number | bigint };
+      return fn({ op0: r.op0, op1: r.op1, crn: r.crn, crm: r.crm, op2: r.op2, rt: reg, value: u64(r.val) }) ? 1 : 0;
+    }, 0, this.f.sysCb);
+    this.addHook(UC_HOOK_INSN, cb, 1n, 0n, insn);
+  }
+
+  // ---- running -----------------------------------------------------------------------------------
+
+  /**
+   * Runs from `begin` until stopped. Always count = 0 (mixing count modes hangs unicorn 2.1).
+   * `timeoutUs` > 0 makes unicorn stop by itself after that long (the next timer deadline).
+   */
+  start(begin: bigint, until: bigint, timeoutUs = 0): RunResult {
+    const code = this.f.emuStart(this.handle, begin, until, timeoutUs, 0) as number;
+    if (this.deferredError !== undefined) {
+      const e = this.deferredError;
+      this.deferredError = undefined;
+      throw e;
+    }
+    return { code, codeName: UC_ERR_NAMES[code] ?? String(code) };
+  }
+
+  stop(): void {
+    this.f.emuStop(this.handle);
+  }
+
+  // ---- context (the CPU state blob) -------------------------------------------------------------
+
+  /** Saves the CPU state into an internal blob and returns a view of it (valid until the next save). */
+  saveContext(): Uint8Array {
+    if (!this.contextPtr) {
+      const out: unknown[] = [null];
+      this.check('uc_context_alloc', this.f.contextAlloc(this.handle, out) as number);
+      this.contextPtr = out[0];
+      this.contextBytes = Number(this.f.contextSize(this.handle));
+    }
+    this.check('uc_context_save', this.f.contextSave(this.handle, this.contextPtr) as number);
+    return new Uint8Array(koffi.view(this.contextPtr, this.contextBytes));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.contextPtr) this.f.free(this.contextPtr);
+    this.f.close(this.handle);
+    for (const cb of this.callbacks) koffi.unregister(cb);
+    this.callbacks.length = 0;
+    this.keepAlive.length = 0;
+  }
+}
+
+/** A reusable set of register ids and value slots for one-call batch reads and writes. */
+export class RegisterBatch {
+  readonly count: number;
+  readonly ids: Int32Array;
+  readonly values: BigUint64Array;
+  readonly pointers: BigUint64Array;
+
+  constructor(regIds: readonly number[]) {
+    this.count = regIds.length;
+    this.ids = Int32Array.from(regIds);
+    // Explicit ArrayBuffers live off the V8 heap, so the addresses stored below never move.
+    this.values = new BigUint64Array(new ArrayBuffer(Math.max(128, regIds.length * 8)), 0, regIds.length);
+    this.pointers = new BigUint64Array(new ArrayBuffer(Math.max(128, regIds.length * 8)), 0, regIds.length);
+    // uc_reg_*_batch wants an array of pointers to each value slot.
+    const base = BigInt(koffi.address(this.values));
+    for (let i = 0; i < regIds.length; i++) this.pointers[i] = base + BigInt(i * 8);
+  }
+}

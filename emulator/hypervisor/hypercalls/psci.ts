@@ -1,0 +1,41 @@
+// PSCI 1.1 (Arm DEN0022) function ids and return codes, as QEMU's virt answers them.
+
+export const PSCI = {
+  VERSION: 0x8400_0000,
+  CPU_SUSPEND: 0x8400_0001,
+  CPU_SUSPEND64: 0xc400_0001,
+  CPU_OFF: 0x8400_0002,
+  CPU_ON: 0x8400_0003,
+  CPU_ON64: 0xc400_0003,
+  AFFINITY_INFO: 0x8400_0004,
+  AFFINITY_INFO64: 0xc400_0004,
+  MIGRATE_INFO_TYPE: 0x8400_0006,
+  SYSTEM_OFF: 0x8400_0008,
+  SYSTEM_RESET: 0x8400_0009,
+  FEATURES: 0x8400_000a,
+  SYSTEM_SUSPEND: 0x8400_000e,
+  SYSTEM_SUSPEND64: 0xc400_000e,
+  SYSTEM_RESET2: 0x8400_0012,
+  SYSTEM_RESET2_64: 0xc400_0012,
+} as const;
+
+export const PSCI_VERSION_1_1 = 0x1_0001n;
+
+export const PSCI_RET = {
+  SUCCESS: 0n,
+  NOT_SUPPORTED: -1n,
+  INVALID_PARAMETERS: -2n,
+  DENIED: -3n,
+  ALREADY_ON: -4n,
+  ON_PENDING: -5n,
+  INTERNAL_FAILURE: -6n,
+  NOT_PRESENT: -7n,
+  DISABLED: -8n,
+  INVALID_ADDRESS: -9n,
+} as const;
+
+/** AFFINITY_INFO results. */
+export const AFFINITY = { ON: 0n, OFF: 1n, ON_PENDING: 2n } as const;
+
+/** MIGRATE_INFO_TYPE: 2 = no trusted OS that needs migration (QEMU's answer). */
+export const MIGRATE_INFO_TYPE_NONE = 2n;

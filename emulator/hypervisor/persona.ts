@@ -1,0 +1,266 @@
+// A persona: one guest OS with its own RAM, devices, vCPUs and trap log, on the virt board.
+// Its vCPUs run on the calling thread, round-robin; between slices the hypervisor updates timers,
+// injects interrupts and yields to the event loop so console input and signals are served.
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { counterNow, ticksToMicros } from '../arch/aarch64/generic-timer';
+import { Stage2Tables, type Stage2Region } from '../arch/aarch64/stage2';
+import { Vcpu, type GuestMemoryRegion, type MmioWindow } from '../arch/aarch64/vcpu';
+import { A64 } from '../engine/unicorn-constants';
+import type { GuestImage } from '../loader/types';
+import { buildVirtDtb, dtbPlacement, elfLeavesRoomForDtb } from '../platform/virt-dtb';
+import { createVirtDevices, readWide, writeWide, type VirtDevices } from '../platform/virt-platform';
+import { VIRT } from '../platform/virt-map';
+import { packAccess, TrapLog } from './trap-log';
+import { TrapClass } from './trap-class';
+import { TrapDispatcher } from './trap-dispatcher';
+import type { TrapOutcome } from './trap';
+import type { HypercallPlatform } from './hypercalls/table';
+
+/** Where the hypervisor keeps its own memory (stage-2 tables): outside any guest's IPA space. */
+const HYPERVISOR_MEMORY_BASE = 0xf0_0000_0000n;
+/** Longest slice before the event loop gets a turn (console input, signals, pause requests). */
+const MAX_SLICE_US = 20_000;
+/** Slice length when several vCPUs of the persona are runnable. */
+const SMP_QUANTUM_US = 2_000;
+
+export interface PersonaConfig {
+  id: number;
+  name: string;
+  ramBytes: bigint;
+  cpus: number;
+  image: GuestImage;
+  bootargs?: string;
+  trapLogCapacity?: number;
+  tcgBufferBytes?: number;
+  /** Guest console output (UART and semihosting), in order. */
+  onConsole: (bytes: Uint8Array) => void;
+}
+
+export type PersonaExit =
+  | { kind: 'halted'; code: number; reason: string }
+  | { kind: 'stopped'; reason: string }
+  | { kind: 'fault'; reason: string }
+  | { kind: 'timeout'; reason: string };
+
+export class Persona {
+  readonly id: number;
+  readonly name: string;
+  readonly trapLog: TrapLog;
+  readonly dispatcher: TrapDispatcher;
+  readonly devices: VirtDevices;
+  readonly vcpus: Vcpu[] = [];
+  readonly ram: Uint8Array;
+  readonly flash: Uint8Array;
+  readonly dtbAddress: bigint | undefined;
+  private current = 0;
+  private ending: PersonaExit | undefined;
+  private readonly deviceNames: string[] = [];
+  private readonly onConsole: (bytes: Uint8Array) => void;
+
+  constructor(cfg: PersonaConfig) {
+    this.id = cfg.id;
+    this.name = cfg.name;
+    this.onConsole = cfg.onConsole;
+    this.trapLog = new TrapLog(cfg.trapLogCapacity);
+    this.ram = new Uint8Array(Number(cfg.ramBytes));
+    this.flash = new Uint8Array(Number(VIRT.flash.size));
+    this.devices = createVirtDevices({
+      cpus: cfg.cpus,
+      currentCpu: () => this.current,
+      onCpuIrqChange: (cpu, pending) => this.onIrqChange(cpu, pending),
+      onConsole: cfg.onConsole,
+    });
+    const hypercalls: HypercallPlatform = {
+      cpuCount: cfg.cpus,
+      cpuState: (i) => this.vcpus[i]!.power,
+      cpuOn: (i, entry, context) => {
+        const v = this.vcpus[i]!;
+        v.resetToEntry(entry, context);
+        v.power = 'on';
+      },
+      cpuOff: (i) => {
+        const v = this.vcpus[i]!;
+        v.power = 'off';
+        v.requestStop();
+      },
+      isExecutable: (a) => this.isGuestMemory(a),
+    };
+    this.dispatcher = new TrapDispatcher(this.trapLog, this.id, { hypercalls, writeConsole: (b) => this.onConsole(b), semihostingHandles: new Map() });
+
+    const memory: GuestMemoryRegion[] = [
+      { base: VIRT.flash.base, bytes: this.flash },
+      { base: VIRT.ram.base, bytes: this.ram },
+    ];
+    const stage2 = new Stage2Tables(HYPERVISOR_MEMORY_BASE);
+    const regions: Stage2Region[] = [
+      { base: VIRT.flash.base, size: VIRT.flash.size, device: false },
+      { base: VIRT.ram.base, size: cfg.ramBytes, device: false },
+      ...this.devices.windows.map((w) => ({ base: w.base, size: (w.size + 0xfffn) & ~0xfffn, device: true })),
+    ];
+    for (const r of regions) stage2.map(r);
+    const tables = new Uint8Array(stage2.byteLength);
+    tables.set(stage2.bytes());
+    const mmio = this.devices.windows.map((w, i) => this.mmioWindow(w.name, i, w.base, w.size, w.stride, w.device));
+
+    for (let i = 0; i < cfg.cpus; i++) {
+      this.vcpus.push(new Vcpu({
+        index: i, memory, mmio, stage2: { base: HYPERVISOR_MEMORY_BASE, bytes: tables },
+        tcgBufferBytes: cfg.tcgBufferBytes ?? 128 << 20,
+        setTimerLine: (intid, level, cpu) => this.devices.gic.setLevel(intid, level, cpu),
+        onTrap: (t, v) => this.onTrap(this.dispatcher.dispatch(t, v)),
+      }));
+    }
+    this.dtbAddress = this.load(cfg);
+  }
+
+  private mmioWindow(name: string, index: number, base: bigint, size: bigint, stride: number | undefined, device: VirtDevices['windows'][number]['device']): MmioWindow {
+    this.deviceNames[index] = name;
+    const at = (off: number) => (stride ? off % stride : off);
+    return {
+      base, size,
+      read: (off, sz) => {
+        const v = readWide(device, at(off), sz);
+        this.dispatcher.record(TrapClass.Mmio, this.current, 1, this.currentPc(), index, off, v, packAccess(sz, false));
+        return v;
+      },
+      write: (off, sz, value) => {
+        this.dispatcher.record(TrapClass.Mmio, this.current, 1, this.currentPc(), index, off, value, packAccess(sz, true));
+        writeWide(device, at(off), sz, value);
+      },
+    };
+  }
+
+  private currentPc(): bigint {
+    return this.vcpus[this.current]?.engine.readReg(A64.PC) ?? 0n;
+  }
+
+  deviceName(index: number): string | undefined {
+    return this.deviceNames[index];
+  }
+
+  deviceRegisterName(index: number, offset: number): string | undefined {
+    return this.devices.windows[index]?.device.registerName?.(offset);
+  }
+
+  private isGuestMemory(a: bigint): boolean {
+    return (a >= VIRT.ram.base && a < VIRT.ram.base + BigInt(this.ram.byteLength)) || a < VIRT.flash.size;
+  }
+
+  /** Copies the image into guest memory, writes the DTB, and powers on vCPU 0 at the entry point. */
+  private load(cfg: PersonaConfig): bigint | undefined {
+    const img = cfg.image;
+    for (const s of img.segments) {
+      const inRam = s.paddr >= VIRT.ram.base;
+      const target = inRam ? this.ram : this.flash;
+      const off = Number(s.paddr - (inRam ? VIRT.ram.base : VIRT.flash.base));
+      target.set(s.data, off);
+      target.fill(0, off + s.data.length, off + Number(s.memSize));
+    }
+    const dtb = buildVirtDtb({ ramBase: VIRT.ram.base, ramSize: cfg.ramBytes, cpus: cfg.cpus, bootargs: cfg.bootargs });
+    let dtbAddress: bigint | undefined;
+    if (img.isLinux) {
+      dtbAddress = dtbPlacement(VIRT.ram.base, cfg.ramBytes, img.end, dtb.length, true);
+    } else {
+      const low = img.segments.reduce((m, s) => (s.paddr < m ? s.paddr : m), img.end);
+      if (elfLeavesRoomForDtb(VIRT.ram.base, low, img.end, dtb.length)) dtbAddress = VIRT.ram.base;
+    }
+    if (dtbAddress !== undefined) this.ram.set(dtb, Number(dtbAddress - VIRT.ram.base));
+    const boot = this.vcpus[0]!;
+    boot.resetToEntry(img.entry, img.isLinux ? dtbAddress ?? 0n : 0n);
+    boot.power = 'on';
+    return dtbAddress;
+  }
+
+  private onTrap(out: TrapOutcome): boolean {
+    if (out.kind === 'resume') return false;
+    this.ending ??= out.kind === 'halt'
+      ? { kind: 'halted', code: out.code, reason: out.reason }
+      : { kind: 'stopped', reason: out.reason };
+    return true;
+  }
+
+  private onIrqChange(cpu: number, pending: boolean): void {
+    const v = this.vcpus[cpu];
+    if (!v) return;
+    if (pending && !v.irqPending) {
+      this.dispatcher.record(TrapClass.Irq, cpu, 1, v.pc, this.devices.gic.highestPending(cpu), 0, 0, 0);
+    }
+    v.setVirq(pending);
+  }
+
+  /** Host input for the guest's UART. */
+  consoleInput(bytes: Uint8Array): void {
+    this.devices.uart.receive(bytes);
+  }
+
+  /** Asks the running slice to end and the run loop to stop with `exit`. */
+  stop(exit: PersonaExit): void {
+    this.ending ??= exit;
+    for (const v of this.vcpus) v.requestStop();
+  }
+
+  /** Runs until the guest halts, faults, is stopped, or `maxSeconds` of wall time pass. */
+  async run(opts: { maxSeconds?: number; onYield?: () => void } = {}): Promise<PersonaExit> {
+    const deadline = opts.maxSeconds ? Date.now() + opts.maxSeconds * 1000 : Infinity;
+    let lastYield = Date.now();
+    let next = 0;
+    while (!this.ending) {
+      const now = counterNow();
+      for (const v of this.vcpus) if (v.power === 'on') v.timer.update(now);
+      const runnable = this.vcpus.filter((v) => v.power === 'on' && !v.idle);
+      const wall = Date.now();
+      if (wall >= deadline) {
+        this.ending = { kind: 'timeout', reason: `the guest was still running after ${opts.maxSeconds} s (--max-seconds)` };
+        break;
+      }
+      if (runnable.length === 0) {
+        if (!this.vcpus.some((v) => v.power === 'on')) {
+          this.ending = { kind: 'stopped', reason: 'every vCPU is off (PSCI CPU_OFF)' };
+          break;
+        }
+        await this.idleUntilEvent(deadline);
+        lastYield = Date.now();
+        continue;
+      }
+      const v = runnable[next++ % runnable.length]!;
+      this.current = v.index;
+      let slice = runnable.length > 1 ? SMP_QUANTUM_US : MAX_SLICE_US;
+      const due = v.timer.nextDeadline();
+      if (due !== undefined) slice = Math.max(1, Math.min(slice, Number(ticksToMicros(due > now ? due - now : 0n))));
+      const r = v.runSlice(slice);
+      if (r.engineError && !this.ending) {
+        this.ending = { kind: 'fault', reason: `the CPU emulator stopped with UC_ERR_${r.engineError} at pc 0x${v.pc.toString(16)}` };
+      }
+      if (Date.now() - lastYield >= MAX_SLICE_US / 1000) {
+        this.devices.uart.flush();
+        opts.onYield?.();
+        await yieldToEventLoop();
+        lastYield = Date.now();
+      }
+    }
+    this.devices.uart.flush();
+    return this.ending;
+  }
+
+  /** Every powered vCPU waits in WFI: sleep until the next timer deadline, an input, or the time limit. */
+  private async idleUntilEvent(deadline: number): Promise<void> {
+    let due: bigint | undefined;
+    for (const v of this.vcpus) {
+      if (v.power !== 'on') continue;
+      const d = v.timer.nextDeadline();
+      if (d !== undefined && (due === undefined || d < due)) due = d;
+    }
+    const waitMs = due === undefined ? 10 : Number(ticksToMicros(due > counterNow() ? due - counterNow() : 0n)) / 1000;
+    const bounded = Math.min(waitMs, 10, Math.max(0, deadline - Date.now()));
+    if (bounded >= 1) await new Promise((r) => setTimeout(r, bounded));
+    else {
+      const until = process.hrtime.bigint() + BigInt(Math.round(bounded * 1e6));
+      while (process.hrtime.bigint() < until) { /* sub-millisecond deadline: spin */ }
+      await yieldToEventLoop();
+    }
+  }
+
+  close(): void {
+    for (const v of this.vcpus) v.close();
+  }
+}

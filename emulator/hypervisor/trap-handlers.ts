@@ -1,0 +1,89 @@
+// The trap table: one small handler per trap class (the KVM handle_exit.c pattern). Each handler
+// fills the class-specific record words and returns an outcome; logging and stop-on-trap filters
+// are applied once, by the dispatcher.
+import type { Vcpu } from '../arch/aarch64/vcpu';
+import { A64 } from '../engine/unicorn-constants';
+import { RESUME, type Trap, type TrapOutcome } from './trap';
+import { TrapClass } from './trap-class';
+import { hypercall, UNKNOWN_HYPERCALL, type HypercallPlatform } from './hypercalls/table';
+import { semihostingCall, type SemihostingHost } from './semihosting';
+
+/** What handlers may use of the persona. */
+export interface TrapContext {
+  hypercalls: HypercallPlatform;
+  /** Console output of semihosting calls. */
+  writeConsole(bytes: Uint8Array): void;
+  /** Semihosting console handles the guest opened. */
+  semihostingHandles: Map<number, boolean>;
+}
+
+export type TrapHandler = (trap: Trap, vcpu: Vcpu, ctx: TrapContext) => TrapOutcome;
+
+function onHypercall(t: Trap, vcpu: Vcpu, ctx: TrapContext): TrapOutcome {
+  const a = vcpu.readArgs();
+  const id = Number(a[0]! & 0xffff_ffffn);
+  t.a0 = BigInt(id); t.a1 = a[1]!; t.a2 = a[2]!; t.a3 = a[3]!;
+  const entry = hypercall(id);
+  const r = entry ? entry.handler({ id, args: [a[1]!, a[2]!, a[3]!], caller: vcpu.index, platform: ctx.hypercalls }) : UNKNOWN_HYPERCALL;
+  t.result = BigInt.asUintN(64, r.x0);
+  // SMCCC: results in x0..x3; x1..x3 are returned unchanged by calls that have one result.
+  vcpu.writeResults(r.x0, a[1]!, a[2]!, a[3]!);
+  return r.outcome ?? RESUME;
+}
+
+function onSemihosting(t: Trap, vcpu: Vcpu, ctx: TrapContext): TrapOutcome {
+  const op = Number(vcpu.readX(0) & 0xffff_ffffn);
+  const param = vcpu.readX(1);
+  t.a0 = BigInt(op); t.a1 = param;
+  const host: SemihostingHost = {
+    readMemory: (addr, len) => vcpu.physicalBytes(addr, len) ?? vcpu.readGuest(addr, len),
+    write: (b) => ctx.writeConsole(b),
+    handles: ctx.semihostingHandles,
+  };
+  const r = semihostingCall(op, param, host);
+  if ('exit' in r) return { kind: 'halt', code: r.exit, reason: r.reason };
+  t.result = r.x0;
+  vcpu.writeX(0, r.x0);
+  vcpu.engine.writeReg(A64.PC, t.pc + 4n);
+  return RESUME;
+}
+
+/** Guest exceptions the hypervisor does not handle itself go to the guest's own EL1 vectors. */
+function reflect(t: Trap, vcpu: Vcpu): TrapOutcome {
+  t.a0 = BigInt(t.esr); t.a1 = t.far;
+  // SVC: PC is already past the instruction; the others return to the faulting instruction.
+  t.a2 = vcpu.reflector.reflectSync({ esr: t.esr, returnAddress: t.pc });
+  return RESUME;
+}
+
+function reflectAbort(t: Trap, vcpu: Vcpu): TrapOutcome {
+  // A stage-2 fault (EL2 target) means nothing exists at that guest-physical address: the guest
+  // sees a synchronous external abort. A stage-1 fault is the guest's own and goes back as is.
+  const esr = t.targetEl === 2 ? vcpu.externalAbortSyndrome(t) : t.esr;
+  t.a0 = BigInt(esr); t.a1 = t.far;
+  t.a2 = vcpu.reflector.reflectSync({ esr, far: t.far, returnAddress: t.pc });
+  return RESUME;
+}
+
+function onUnknown(t: Trap): TrapOutcome {
+  t.a0 = BigInt(t.esr);
+  return { kind: 'stop', reason: `unhandled exception (syndrome 0x${t.esr.toString(16)}) at 0x${t.pc.toString(16)}` };
+}
+
+const resume: TrapHandler = () => RESUME;
+
+export const TRAP_HANDLERS: Readonly<Record<TrapClass, TrapHandler>> = {
+  [TrapClass.Hypercall]: onHypercall,
+  [TrapClass.Semihosting]: onSemihosting,
+  [TrapClass.Svc]: reflect,
+  [TrapClass.Undefined]: reflect,
+  [TrapClass.Breakpoint]: reflect,
+  [TrapClass.InstructionAbort]: reflectAbort,
+  [TrapClass.DataAbort]: reflectAbort,
+  [TrapClass.Irq]: resume,
+  [TrapClass.SysReg]: resume,
+  [TrapClass.Mmio]: resume,
+  [TrapClass.Wfi]: resume,
+  [TrapClass.IsolationViolation]: resume,
+  [TrapClass.Unknown]: onUnknown,
+};

@@ -1,0 +1,70 @@
+// The devices of one persona's `virt` board and the windows they occupy: the single place that puts
+// each device at its address (from virt-map.ts) and wires its interrupt line into the GIC.
+import { GicV2 } from './gicv2';
+import type { AccessSize, MmioDevice } from './mmio';
+import { PcieEcamEmpty } from './pcie-ecam-empty';
+import { Pl011Uart } from './pl011';
+import { Pl031Rtc } from './pl031';
+import { VirtioMmioEmpty } from './virtio-mmio-empty';
+import { IRQ, VIRT } from './virt-map';
+
+export interface DeviceWindow {
+  name: string;
+  base: bigint;
+  size: bigint;
+  device: MmioDevice;
+  /** Offsets repeat every `stride` bytes (the 32 virtio-mmio slots share one empty device). */
+  stride?: number;
+}
+
+export interface VirtDevices {
+  gic: GicV2;
+  uart: Pl011Uart;
+  rtc: Pl031Rtc;
+  windows: DeviceWindow[];
+}
+
+export interface VirtDeviceOptions {
+  cpus: number;
+  currentCpu: () => number;
+  onCpuIrqChange: (cpu: number, pending: boolean) => void;
+  onConsole: (bytes: Uint8Array) => void;
+  /** Wall-clock seconds for the RTC. */
+  nowSeconds?: () => number;
+}
+
+export function createVirtDevices(o: VirtDeviceOptions): VirtDevices {
+  const gic = new GicV2(o.cpus, o.currentCpu, o.onCpuIrqChange);
+  const uart = new Pl011Uart({ onTransmit: o.onConsole, irq: (level) => gic.setLevel(IRQ.uart, level) });
+  const rtc = new Pl031Rtc({ irq: (level) => gic.setLevel(IRQ.rtc, level), nowSeconds: o.nowSeconds ?? (() => Date.now() / 1000) });
+  const virtio = new VirtioMmioEmpty();
+  const windows: DeviceWindow[] = [
+    { name: 'gicd', base: VIRT.gicDist.base, size: VIRT.gicDist.size, device: gic.distributor },
+    { name: 'gicc', base: VIRT.gicCpu.base, size: VIRT.gicCpu.size, device: gic.cpuInterface },
+    { name: 'pl011', base: VIRT.uart.base, size: VIRT.uart.size, device: uart },
+    { name: 'pl031', base: VIRT.rtc.base, size: VIRT.rtc.size, device: rtc },
+    {
+      name: 'virtio-mmio', base: VIRT.virtioMmio.base, size: VIRT.virtioMmio.size * BigInt(VIRT.virtioMmio.count),
+      device: virtio, stride: Number(VIRT.virtioMmio.size),
+    },
+    { name: 'pcie-ecam', base: VIRT.pcieEcam.base, size: VIRT.pcieEcam.size, device: new PcieEcamEmpty() },
+  ];
+  return { gic, uart, rtc, windows };
+}
+
+/** Splits a 64-bit access to a 32-bit device into two 32-bit accesses (little-endian). */
+export function readWide(device: MmioDevice, offset: number, size: number): number {
+  if (size !== 8) return device.read(offset, size as AccessSize);
+  const lo = device.read(offset, 4);
+  const hi = device.read(offset + 4, 4);
+  return lo + hi * 0x1_0000_0000;
+}
+
+export function writeWide(device: MmioDevice, offset: number, size: number, value: number): void {
+  if (size !== 8) {
+    device.write(offset, size as AccessSize, value);
+    return;
+  }
+  device.write(offset, 4, value % 0x1_0000_0000);
+  device.write(offset + 4, 4, Math.floor(value / 0x1_0000_0000));
+}
