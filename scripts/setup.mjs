@@ -118,6 +118,23 @@ function ensureNativeLibraries() {
   if (!existsSync(join(lib, 'libunicorn.so.2'))) fail('libunicorn.so.2 not found after unpacking', 'remove .native/ and run `npm run setup` again');
 }
 
+// Persona's own native helper (emulator/engine/native/): rebuilt when its source changes.
+const GUARD_SOURCE = join(root, 'emulator', 'engine', 'native', 'slice-guard.c');
+export const GUARD_LIBRARY = join(nativeDir, 'lib', 'libpersona-guard.so');
+
+function ensureSliceGuard() {
+  const stamp = `${GUARD_LIBRARY}.sha`;
+  const want = sha(GUARD_SOURCE);
+  if (existsSync(GUARD_LIBRARY) && existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return;
+  const cc = ['cc', 'gcc', 'clang'].find(has);
+  if (!cc) fail('a C compiler is missing (it builds Persona\'s small native slice guard)', 'sudo apt-get install gcc');
+  mkdirSync(dirname(GUARD_LIBRARY), { recursive: true });
+  say('building the native slice guard');
+  const r = spawnSync(cc, ['-O2', '-shared', '-fPIC', '-pthread', '-Wall', '-o', GUARD_LIBRARY, GUARD_SOURCE, '-ldl'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) fail(`${cc} could not build ${GUARD_SOURCE}`, 'see the compiler output above');
+  writeFileSync(stamp, want);
+}
+
 // Debian packages installed on the system when missing; `required` ones stop the set-up.
 const TOOLS = [
   { cmd: 'aarch64-linux-gnu-gcc', pkg: 'gcc-aarch64-linux-gnu', required: true, why: 'builds the example guests' },
@@ -148,6 +165,7 @@ try {
   ensureNodeModules();
   ensureNativeLibraries();
   ensureTools();
+  ensureSliceGuard();
 } catch (e) {
   if (e instanceof SetupError) {
     process.stderr.write(`persona setup: ${e.message}\n`);

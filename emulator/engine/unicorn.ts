@@ -7,10 +7,10 @@
 //  - host writes to guest memory do not invalidate translated code: writeMemory() does it.
 import * as koffi from 'koffi';
 import { EngineError } from './errors';
-import { loadUnicorn } from './native-library';
+import { loadSliceGuardLibrary, loadUnicorn } from './native-library';
 import {
   A64, UC_CTL_WRITE_CPU_MODEL, UC_CTL_WRITE_TB_FLUSH, UC_CTL_WRITE_TB_REMOVE_CACHE, UC_CTL_WRITE_TCG_BUFFER_SIZE,
-  UC_ERR_NAMES, UC_HOOK_CODE, UC_HOOK_INSN, UC_HOOK_INTR, UC_HOOK_MEM_UNMAPPED,
+  UC_ERR_NAMES, UC_HOOK_BLOCK, UC_HOOK_CODE, UC_HOOK_INSN, UC_HOOK_INTR, UC_HOOK_MEM_UNMAPPED,
 } from './unicorn-constants';
 
 type Handle = unknown;
@@ -31,6 +31,25 @@ interface Ffi {
 }
 
 let ffi: Ffi | undefined;
+
+interface GuardFfi {
+  hookAddress: FfiFunction; create: FfiFunction; arm: FfiFunction; disarm: FfiFunction; stops: FfiFunction; free: FfiFunction;
+}
+let guardFfi: GuardFfi | undefined;
+
+function bindGuard(): GuardFfi {
+  if (guardFfi) return guardFfi;
+  const { lib } = loadSliceGuardLibrary();
+  guardFfi = {
+    hookAddress: lib.func('void *persona_block_hook_address(void)'),
+    create: lib.func('void *persona_guard_new(const char *library)'),
+    arm: lib.func('void persona_guard_arm(void *guard, int64_t delay_ns)'),
+    disarm: lib.func('void persona_guard_disarm(void *guard)'),
+    stops: lib.func('uint64_t persona_guard_stops(void *guard)'),
+    free: lib.func('void persona_guard_free(void *guard)'),
+  };
+  return guardFfi;
+}
 
 function bind(): Ffi {
   if (ffi) return ffi;
@@ -101,6 +120,7 @@ export class UnicornEngine {
   private readonly cpRegBuf = Buffer.alloc(32);
   private readonly cpRegView = new DataView(this.cpRegBuf.buffer, this.cpRegBuf.byteOffset, 32);
   private contextPtr: unknown;
+  private guard: unknown;
   private contextBytes = 0;
   closed = false;
 
@@ -272,11 +292,40 @@ export class UnicornEngine {
   // ---- running -----------------------------------------------------------------------------------
 
   /**
-   * Runs from `begin` until stopped. Always count = 0 (mixing count modes hangs unicorn 2.1).
-   * `timeoutUs` > 0 makes unicorn stop by itself after that long (the next timer deadline).
+   * Installs the native slice guard (emulator/engine/native/slice-guard.c): the only safe way to stop
+   * a run from outside. unicorn's own timeout and uc_emu_stop from another thread can stop in the
+   * middle of a translation block and resume by re-running its first instructions.
    */
-  start(begin: bigint, until: bigint, timeoutUs = 0): RunResult {
-    const code = this.f.emuStart(this.handle, begin, until, timeoutUs, 0) as number;
+  installSliceGuard(): void {
+    if (this.guard) return;
+    const g = bindGuard();
+    const guard = g.create(loadUnicorn().path);
+    if (!guard) throw new EngineError('persona_guard_new', -1, 'GUARD');
+    this.guard = guard;
+    const hh = [0];
+    this.check('uc_hook_add(BLOCK)', this.f.hookAdd(this.handle, hh, UC_HOOK_BLOCK, g.hookAddress(), guard, 1n, 0n) as number);
+  }
+
+  /** Stop at the first block boundary after `delayUs` (0: at the next one). */
+  armStop(delayUs: number): void {
+    bindGuard().arm(this.guard, Math.max(0, Math.round(delayUs * 1000)));
+  }
+
+  disarmStop(): void {
+    bindGuard().disarm(this.guard);
+  }
+
+  /** Block-boundary stops made so far (a measure of slicing). */
+  get guardedStops(): bigint {
+    return BigInt(bindGuard().stops(this.guard) as number | bigint);
+  }
+
+  /**
+   * Runs from `begin` until stopped. Always count = 0 (mixing count modes hangs unicorn 2.1) and
+   * timeout = 0 (unicorn's timeout stops mid-block: use armStop()).
+   */
+  start(begin: bigint, until: bigint): RunResult {
+    const code = this.f.emuStart(this.handle, begin, until, 0, 0) as number;
     if (this.deferredError !== undefined) {
       const e = this.deferredError;
       this.deferredError = undefined;
@@ -307,6 +356,7 @@ export class UnicornEngine {
     if (this.closed) return;
     this.closed = true;
     if (this.contextPtr) this.f.free(this.contextPtr);
+    if (this.guard) bindGuard().free(this.guard);
     this.f.close(this.handle);
     for (const cb of this.callbacks) koffi.unregister(cb);
     this.callbacks.length = 0;

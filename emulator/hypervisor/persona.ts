@@ -19,7 +19,7 @@ import type { HypercallPlatform } from './hypercalls/table';
 /** Where the hypervisor keeps its own memory (stage-2 tables): outside any guest's IPA space. */
 const HYPERVISOR_MEMORY_BASE = 0xf0_0000_0000n;
 /** Longest slice before the event loop gets a turn (console input, signals, pause requests). */
-const MAX_SLICE_US = 20_000;
+const MAX_SLICE_US = Number(process.env.PERSONA_SLICE_US ?? 20_000);
 /** Slice length when several vCPUs of the persona are runnable. */
 const SMP_QUANTUM_US = 2_000;
 

@@ -86,9 +86,8 @@ export class Vcpu {
   running = false;
   /** Address the next slice starts at. */
   pc = 0n;
-  private hcr = HCR.RW | HCR.VM | HCR.IMO | HCR.FMO | HCR.TWI;
+  private readonly hcr = HCR.RW | HCR.VM | HCR.IMO | HCR.FMO | HCR.TWI;
   private virqPending = false;
-  private hcrDirty = true;
   private stopRequested = false;
   private wentIdle = false;
 
@@ -104,6 +103,7 @@ export class Vcpu {
     for (const m of cfg.memory) e.mapRam(m.base, m.bytes, UC_PROT_ALL);
     e.mapRam(cfg.stage2.base, cfg.stage2.bytes, UC_PROT_ALL);
     for (const w of cfg.mmio) e.mapMmio(w.base, w.size, w.read, w.write);
+    e.installSliceGuard();
     this.info = new ExceptionInfoReader(e);
     this.reflector = new ExceptionReflector(e);
     this.timer = new GenericTimer(cfg.index, cfg.setTimerLine);
@@ -178,14 +178,17 @@ export class Vcpu {
 
   // ---- virtual interrupts --------------------------------------------------------------------
 
-  /** The GIC says whether an IRQ is deliverable to this vCPU; it becomes HCR_EL2.VI. */
+  /**
+   * The GIC says whether an IRQ is deliverable to this vCPU; it becomes HCR_EL2.VI at once. A write
+   * of HCR_EL2 inside an MMIO or MRS/MSR callback takes effect at the next translation-block
+   * boundary. Never stop the engine from an MMIO callback instead: unicorn then restarts the whole
+   * block and replays the device access (measured: a GICC_IAR read acknowledged twice).
+   */
   setVirq(pending: boolean): void {
     if (pending === this.virqPending) return;
     this.virqPending = pending;
-    this.hcrDirty = true;
     if (pending) this.idle = false;
-    // HCR_EL2 written inside a callback takes effect only when the run exits (engine.md 4a).
-    if (this.running) this.engine.stop();
+    this.applyHcr();
   }
 
   get irqPending(): boolean {
@@ -194,7 +197,6 @@ export class Vcpu {
 
   private applyHcr(): void {
     this.engine.writeSysReg(SYSREG.HCR_EL2, this.virqPending ? this.hcr | HCR.VI : this.hcr);
-    this.hcrDirty = false;
   }
 
   // ---- running -------------------------------------------------------------------------------
@@ -210,15 +212,16 @@ export class Vcpu {
    * Returns the engine's error code name when unicorn itself failed, else undefined.
    */
   runSlice(timeoutUs: number): { engineError?: string; stopRequested: boolean; idle: boolean } {
-    if (this.hcrDirty) this.applyHcr();
     this.stopRequested = false;
     this.wentIdle = false;
     this.running = true;
     let r;
+    if (timeoutUs > 0) this.engine.armStop(timeoutUs);
     try {
-      r = this.engine.start(this.pc, RUN_UNTIL, timeoutUs);
+      r = this.engine.start(this.pc, RUN_UNTIL);
     } finally {
       this.running = false;
+      if (timeoutUs > 0) this.engine.disarmStop();
     }
     this.pc = this.engine.readReg(A64.PC);
     return { engineError: r.code === 0 ? undefined : r.codeName, stopRequested: this.stopRequested, idle: this.wentIdle };

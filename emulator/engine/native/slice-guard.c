@@ -1,0 +1,142 @@
+/*
+ * Persona's slice guard: stops a unicorn run only at a translation-block boundary.
+ *
+ * Why it exists: unicorn 2.1 checks for stop requests after every guest load and store, and when a
+ * stop (uc_emu_stop from a timer thread, or its own timeout) is seen in the middle of a block it
+ * leaves with the PC reset to the start of the block although the instructions before the access
+ * have already run. Resuming then runs them twice (measured: a CRC loop gave a different result on
+ * every run). A block hook runs before the block's own entry check, so a stop requested from it
+ * takes effect before any instruction of the block executes.
+ *
+ * The hook costs one native call per block and no JS. Anyone may raise `stop` (the alarm thread at
+ * a deadline, or another thread that wants the vCPU paused); the hook turns it into uc_emu_stop.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+
+typedef struct uc_struct uc_engine;
+typedef int (*uc_emu_stop_fn)(uc_engine *uc);
+
+struct persona_guard {
+    volatile uint32_t stop;     /* non-zero: stop at the next block boundary (shared with JS) */
+    uint32_t reserved;
+    uint64_t stops;             /* stops this hook has made */
+    uc_emu_stop_fn emu_stop;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    int64_t deadline_ns;        /* CLOCK_MONOTONIC; INT64_MAX when disarmed */
+    int quit;
+    pthread_t alarm;
+};
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void persona_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user)
+{
+    struct persona_guard *g = user;
+    (void)address;
+    (void)size;
+    if (__atomic_load_n(&g->stop, __ATOMIC_RELAXED)) {
+        __atomic_store_n(&g->stop, 0, __ATOMIC_RELAXED);
+        g->stops++;
+        g->emu_stop(uc);
+    }
+}
+
+/* The address of the hook, for uc_hook_add. */
+void *persona_block_hook_address(void)
+{
+    return (void *)persona_block_hook;
+}
+
+static void *alarm_main(void *arg)
+{
+    struct persona_guard *g = arg;
+    pthread_mutex_lock(&g->lock);
+    while (!g->quit) {
+        if (g->deadline_ns == INT64_MAX) {
+            pthread_cond_wait(&g->wake, &g->lock);
+            continue;
+        }
+        int64_t d = g->deadline_ns;
+        struct timespec ts = { .tv_sec = d / 1000000000, .tv_nsec = d % 1000000000 };
+        int rc = pthread_cond_timedwait(&g->wake, &g->lock, &ts);
+        if (rc == ETIMEDOUT && g->deadline_ns == d && now_ns() >= d) {
+            g->deadline_ns = INT64_MAX;
+            __atomic_store_n(&g->stop, 1, __ATOMIC_RELAXED);
+        }
+    }
+    pthread_mutex_unlock(&g->lock);
+    return NULL;
+}
+
+/* `library` is the already loaded libunicorn, for uc_emu_stop. NULL on failure. */
+struct persona_guard *persona_guard_new(const char *library)
+{
+    void *lib = dlopen(library, RTLD_NOW | RTLD_NOLOAD);
+    if (!lib)
+        return NULL;
+    uc_emu_stop_fn stop = (uc_emu_stop_fn)dlsym(lib, "uc_emu_stop");
+    if (!stop)
+        return NULL;
+    struct persona_guard *g = calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    g->emu_stop = stop;
+    g->deadline_ns = INT64_MAX;
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&g->wake, &attr);
+    pthread_condattr_destroy(&attr);
+    pthread_mutex_init(&g->lock, NULL);
+    if (pthread_create(&g->alarm, NULL, alarm_main, g) != 0) {
+        free(g);
+        return NULL;
+    }
+    return g;
+}
+
+/* Raise `stop` after `delay_ns` (from now). */
+void persona_guard_arm(struct persona_guard *g, int64_t delay_ns)
+{
+    pthread_mutex_lock(&g->lock);
+    g->deadline_ns = now_ns() + delay_ns;
+    pthread_cond_signal(&g->wake);
+    pthread_mutex_unlock(&g->lock);
+}
+
+/* Cancel the alarm and forget a stop that was not taken. */
+void persona_guard_disarm(struct persona_guard *g)
+{
+    pthread_mutex_lock(&g->lock);
+    g->deadline_ns = INT64_MAX;
+    __atomic_store_n(&g->stop, 0, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&g->lock);
+}
+
+uint64_t persona_guard_stops(struct persona_guard *g)
+{
+    return g->stops;
+}
+
+void persona_guard_free(struct persona_guard *g)
+{
+    pthread_mutex_lock(&g->lock);
+    g->quit = 1;
+    pthread_cond_signal(&g->wake);
+    pthread_mutex_unlock(&g->lock);
+    pthread_join(g->alarm, NULL);
+    pthread_cond_destroy(&g->wake);
+    pthread_mutex_destroy(&g->lock);
+    free(g);
+}
