@@ -58,6 +58,9 @@ export async function runCommand(argv: string[]): Promise<number> {
       { name: 'ram', base: VIRT.ram.base, size: ram },
     ],
   }, { format, rawAddress });
+  if (image.format === 'raw' && !format) {
+    process.stderr.write(`persona: ${path} is neither ELF nor a Linux Image: loading it as a raw binary at 0x${image.entry.toString(16)} (--format chooses)\n`);
+  }
 
   const persona = new Persona({
     id: 0, name: 'guest', ramBytes: ram, cpus, image, bootargs: opt('bootargs'),

@@ -1,0 +1,97 @@
+// User errors through the real CLI: one clear line (plus a fix where there is one), exit code 2,
+// never a JS stack trace. Broken ELFs are generated, one kind per case.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildElf, EH64, PH64, setU16, setU64, type BuildOptions } from '../loader/elf-builder';
+import { assertNoStackTrace, guest, runPersona } from '../helpers/project';
+
+const dir = mkdtempSync(join(tmpdir(), 'persona-cli-'));
+const TEXT = 0x4008_0000n;
+
+function good(): BuildOptions {
+  const code = new Uint8Array(0x100);
+  code.set([0x00, 0x00, 0x00, 0x14]); // b .
+  return { entry: TEXT, segments: [{ paddr: TEXT, data: code }] };
+}
+
+function mutate(f: (b: Uint8Array) => void, o: BuildOptions = good()): Uint8Array {
+  const b = buildElf(o).bytes;
+  f(b);
+  return b;
+}
+
+const phdr = (b: Uint8Array, i: number) => Number(new DataView(b.buffer, b.byteOffset).getBigUint64(EH64.phoff, true)) + i * 56;
+
+const BROKEN: [string, Uint8Array, RegExp][] = [
+  ['empty file', new Uint8Array(0), /empty|too short/],
+  ['truncated header', buildElf(good()).bytes.subarray(0, 40), /too short for an ELF64 header/],
+  ['x86-64 machine', buildElf({ ...good(), machine: 62 }).bytes, /wrong machine: x86-64 \(62\)/],
+  ['big-endian', buildElf({ ...good(), bigEndian: true }).bytes, /big-endian/],
+  ['wrong class', mutate((b) => { b[4] = 3; }), /wrong ELF class 3/],
+  ['shared object', mutate((b) => setU16(b, EH64.type, 3)), /PIE|ET_DYN|not supported/],
+  ['program headers past the end', mutate((b) => setU64(b, EH64.phoff, 0x10_0000n)), /program header/],
+  ['segment past the end of the file', mutate((b) => setU64(b, phdr(b, 0) + PH64.filesz, 0x100_0000n)), /past (the )?end|p_filesz/],
+  ['segment outside RAM', buildElf({ ...good(), entry: 0x2000_0000n, segments: [{ paddr: 0x2000_0000n, data: new Uint8Array(16) }] }).bytes, /outside|region/],
+  ['absurd segment size', mutate((b) => setU64(b, phdr(b, 0) + PH64.memsz, 0x10_0000_0000n)), /absurd|larger/],
+  ['overlapping segments', buildElf({ ...good(), segments: [{ paddr: TEXT, data: new Uint8Array(0x100) }, { paddr: TEXT + 0x80n, data: new Uint8Array(0x100) }] }).bytes, /overlap/],
+  ['entry outside every segment', buildElf({ ...good(), entry: 0x4800_0000n }).bytes, /entry/],
+  ['no loadable segment', buildElf({ ...good(), segments: [] }).bytes, /PT_LOAD|nothing to load|no loadable/i],
+];
+
+for (const [name, bytes, fault] of BROKEN) {
+  test(`broken ELF: ${name} -> one line, exit 2`, () => {
+    const file = join(dir, `${name.replace(/\W+/g, '-')}.elf`);
+    writeFileSync(file, bytes);
+    const r = runPersona(['run', file, '--format', 'elf']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    assertNoStackTrace(r.stderr);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, fault);
+    assert.ok(lines[0]!.includes(file), 'the error names the file');
+  });
+}
+
+test('usage errors exit 2 with a hint', () => {
+  for (const args of [['run'], ['run', guest('hello'), '--ram', 'lots'], ['run', guest('hello'), '--cpus', '99'], ['run', guest('hello'), '--bogus'], ['fly']]) {
+    const r = runPersona(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assertNoStackTrace(r.stderr);
+    assert.ok(r.stderr.trim().length > 0);
+  }
+});
+
+test('a missing guest file is one line, exit 2', () => {
+  const r = runPersona(['run', join(dir, 'nope.elf')]);
+  assert.equal(r.code, 2);
+  assertNoStackTrace(r.stderr);
+  assert.match(r.stderr, /ENOENT|no such file/i);
+});
+
+test('a missing native library says what is missing and how to install it', () => {
+  const r = runPersona(['run', guest('hello')], { env: { PERSONA_LIBUNICORN: join(dir, 'libunicorn-missing.so') } });
+  assert.equal(r.code, 2);
+  assertNoStackTrace(r.stderr);
+  assert.match(r.stderr, /libunicorn not found at PERSONA_LIBUNICORN=/);
+  assert.match(r.stderr, /fix: run `npm run setup`/);
+});
+
+test('an older unicorn is refused with a clear message', (t) => {
+  const src = join(dir, 'old-unicorn.c');
+  const lib = join(dir, 'libunicorn-2.0.so');
+  writeFileSync(src, 'unsigned uc_version(unsigned *ma, unsigned *mi) { if (ma) *ma = 2; if (mi) *mi = 0; return 0x020001ff; }\n');
+  const cc = spawnSync('cc', ['-shared', '-fPIC', '-o', lib, src], { encoding: 'utf8' });
+  if (cc.status !== 0) {
+    t.skip('no C compiler to build a fake old libunicorn');
+    return;
+  }
+  const r = runPersona(['run', guest('hello')], { env: { PERSONA_LIBUNICORN: lib } });
+  assert.equal(r.code, 2);
+  assertNoStackTrace(r.stderr);
+  assert.match(r.stderr, /is unicorn 2\.0; Persona needs 2\.1 or newer/);
+});
