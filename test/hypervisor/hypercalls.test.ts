@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hypercall, hypercallIds, hypercallName, UNKNOWN_HYPERCALL, type HypercallPlatform } from '../../emulator/hypervisor/hypercalls/table';
+import { PSCI, PSCI_RET } from '../../emulator/hypervisor/hypercalls/psci';
+import { SMCCC } from '../../emulator/hypervisor/hypercalls/smccc';
+
+function platform(cpus = 2): HypercallPlatform & { on: number[] } {
+  const state: ('on' | 'off' | 'pending')[] = ['on', ...Array<'off'>(cpus - 1).fill('off')];
+  const p = {
+    on: [] as number[],
+    cpuCount: cpus,
+    cpuState: (i: number) => state[i]!,
+    cpuOn: (i: number) => { state[i] = 'on'; p.on.push(i); },
+    cpuOff: (i: number) => { state[i] = 'off'; },
+    isExecutable: (a: bigint) => a >= 0x4000_0000n && a < 0x4800_0000n,
+  };
+  return p;
+}
+
+const call = (id: number, args: [bigint, bigint, bigint] = [0n, 0n, 0n], p = platform(), caller = 0) => {
+  const e = hypercall(id);
+  assert.ok(e, `0x${id.toString(16)} is in the table`);
+  return e.handler({ id, args, caller, platform: p });
+};
+
+test('versions: PSCI 1.1 and SMCCC 1.1', () => {
+  assert.equal(call(PSCI.VERSION).x0, 0x10001n);
+  assert.equal(call(SMCCC.VERSION).x0, 0x10001n);
+  assert.equal(call(PSCI.MIGRATE_INFO_TYPE).x0, 2n);
+});
+
+test('PSCI_FEATURES answers for every function in the table and NOT_SUPPORTED otherwise', () => {
+  for (const id of hypercallIds()) assert.equal(call(PSCI.FEATURES, [BigInt(id), 0n, 0n]).x0, PSCI_RET.SUCCESS, hypercallName(id));
+  assert.equal(call(PSCI.FEATURES, [0x8400_00ffn, 0n, 0n]).x0, PSCI_RET.NOT_SUPPORTED);
+  assert.equal(call(SMCCC.ARCH_FEATURES, [0x8000_8000n, 0n, 0n]).x0, -1n);
+});
+
+test('CPU_ON: powers a CPU on once, refuses bad targets and entry points', () => {
+  const p = platform(2);
+  assert.equal(call(PSCI.CPU_ON64, [1n, 0x4008_0000n, 7n], p).x0, PSCI_RET.SUCCESS);
+  assert.deepEqual(p.on, [1]);
+  assert.equal(call(PSCI.CPU_ON64, [1n, 0x4008_0000n, 7n], p).x0, PSCI_RET.ALREADY_ON);
+  assert.equal(call(PSCI.CPU_ON64, [5n, 0x4008_0000n, 0n], p).x0, PSCI_RET.INVALID_PARAMETERS);
+  assert.equal(call(PSCI.CPU_ON64, [0x100n, 0x4008_0000n, 0n], p).x0, PSCI_RET.INVALID_PARAMETERS);
+  const q = platform(2);
+  assert.equal(call(PSCI.CPU_ON64, [1n, 0x9000_0000n, 0n], q).x0, PSCI_RET.INVALID_ADDRESS);
+  assert.deepEqual(q.on, []);
+});
+
+test('AFFINITY_INFO follows CPU_ON and CPU_OFF', () => {
+  const p = platform(2);
+  assert.equal(call(PSCI.AFFINITY_INFO64, [1n, 0n, 0n], p).x0, 1n);
+  call(PSCI.CPU_ON64, [1n, 0x4008_0000n, 0n], p);
+  assert.equal(call(PSCI.AFFINITY_INFO64, [1n, 0n, 0n], p).x0, 0n);
+  call(PSCI.CPU_OFF, [0n, 0n, 0n], p, 1);
+  assert.equal(call(PSCI.AFFINITY_INFO64, [1n, 0n, 0n], p).x0, 1n);
+  assert.equal(call(PSCI.AFFINITY_INFO64, [1n, 1n, 0n], p).x0, PSCI_RET.INVALID_PARAMETERS);
+});
+
+test('SYSTEM_OFF halts with 0, SYSTEM_RESET halts with a reason', () => {
+  assert.deepEqual(call(PSCI.SYSTEM_OFF).outcome, { kind: 'halt', code: 0, reason: 'the guest powered off (PSCI SYSTEM_OFF)' });
+  assert.equal(call(PSCI.SYSTEM_RESET).outcome?.kind, 'halt');
+});
+
+test('unknown ids answer NOT_SUPPORTED', () => {
+  for (const id of [0, 0x8400_00ff, 0xc600_0000, 0xffff_ffff, 0x8000_ffff]) assert.equal(hypercall(id), undefined);
+  assert.equal(UNKNOWN_HYPERCALL.x0, -1n);
+});
