@@ -2,6 +2,7 @@
 // Guest console on stdout; hypervisor messages on stderr. Exit code: the guest's semihosting exit
 // code, 0 for PSCI SYSTEM_OFF, 3 when the guest faulted or was stopped, 4 on timeout, 2 for bad input.
 import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Persona, type PersonaExit } from '../../emulator/hypervisor/persona';
 import { formatTrap, trapSummaryTable, type TrapNames } from '../../emulator/hypervisor/trap-format';
 import { hypercallName } from '../../emulator/hypervisor/hypercalls/table';
@@ -63,7 +64,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
 
   const persona = new Persona({
-    id: 0, name: 'guest', ramBytes: ram, cpus, image, bootargs: opt('bootargs'),
+    id: 0, name: basename(path).replace(/\.[^.]*$/, '') || 'guest', ramBytes: ram, cpus, image, bootargs: opt('bootargs'),
     trapLogCapacity: tracePath ? 1 << 20 : undefined,
     onConsole: (b) => { process.stdout.write(b); },
   });
