@@ -381,4 +381,28 @@ export class RegisterBatch {
     const base = BigInt(koffi.address(this.values));
     for (let i = 0; i < regIds.length; i++) this.pointers[i] = base + BigInt(i * 8);
   }
+
+  /**
+   * Makes slot `index` point at a caller-owned buffer instead of its 64-bit value slot: for
+   * UC_ARM64_REG_CP_REG, whose value is a uc_arm64_cp_reg struct. The buffer must stay alive.
+   */
+  pointSlotAt(index: number, buffer: ArrayBuffer): void {
+    this.pointers[index] = BigInt(koffi.address(buffer));
+  }
+}
+
+/** A uc_arm64_cp_reg struct (CRn, CRm, op0, op1, op2, value) in an off-heap buffer, for batches. */
+export class CpRegSlot {
+  readonly buffer = new ArrayBuffer(128); // explicit ArrayBuffer: off the V8 heap, never moves
+  private readonly view = new DataView(this.buffer);
+
+  constructor(enc: SysRegEncoding) {
+    const v = this.view;
+    v.setUint32(0, enc.crn, true); v.setUint32(4, enc.crm, true); v.setUint32(8, enc.op0, true);
+    v.setUint32(12, enc.op1, true); v.setUint32(16, enc.op2, true);
+  }
+
+  set value(x: bigint) {
+    this.view.setBigUint64(24, BigInt.asUintN(64, x), true);
+  }
 }

@@ -20,7 +20,7 @@ export interface TrapContext {
 export type TrapHandler = (trap: Trap, vcpu: Vcpu, ctx: TrapContext) => TrapOutcome;
 
 function onHypercall(t: Trap, vcpu: Vcpu, ctx: TrapContext): TrapOutcome {
-  const a = vcpu.readArgs();
+  const a = vcpu.trapArgs();
   const id = Number(a[0]! & 0xffff_ffffn);
   t.a0 = BigInt(id); t.a1 = a[1]!; t.a2 = a[2]!; t.a3 = a[3]!;
   const entry = hypercall(id);
@@ -32,8 +32,9 @@ function onHypercall(t: Trap, vcpu: Vcpu, ctx: TrapContext): TrapOutcome {
 }
 
 function onSemihosting(t: Trap, vcpu: Vcpu, ctx: TrapContext): TrapOutcome {
-  const op = Number(vcpu.readX(0) & 0xffff_ffffn);
-  const param = vcpu.readX(1);
+  const args = vcpu.trapArgs();
+  const op = Number(args[0]! & 0xffff_ffffn);
+  const param = args[1]!;
   t.a0 = BigInt(op); t.a1 = param;
   const host: SemihostingHost = {
     readMemory: (addr, len) => vcpu.physicalBytes(addr, len) ?? vcpu.readGuest(addr, len),

@@ -1,7 +1,7 @@
 // Exception entry into the guest's own kernel (EL1), done by register writes because unicorn never
 // enters the vectors itself (notes/engine.md section 3). Order matters: PSTATE first, then a CP_REG
 // write (SPSR_EL1) that makes QEMU rebuild its cached hflags; SP is banked by hand.
-import { RegisterBatch, UnicornEngine } from '../../engine/unicorn';
+import { CpRegSlot, RegisterBatch, UnicornEngine } from '../../engine/unicorn';
 import { A64 } from '../../engine/unicorn-constants';
 import { SYSREG } from './sysreg-encodings';
 
@@ -24,14 +24,25 @@ export interface GuestException {
 
 export class ExceptionReflector {
   private readonly state = new RegisterBatch([A64.PSTATE, A64.SP, A64.SP_EL1, A64.VBAR_EL1]);
-  /** Entry batches: [bank SP?][with FAR?]. */
-  private readonly batches = [
-    [new RegisterBatch([A64.PSTATE, A64.ELR_EL1, A64.ESR_EL1]), new RegisterBatch([A64.PSTATE, A64.ELR_EL1, A64.ESR_EL1, A64.FAR_EL1])],
-    [new RegisterBatch([A64.PSTATE, A64.SP_EL0, A64.SP, A64.ELR_EL1, A64.ESR_EL1]),
-      new RegisterBatch([A64.PSTATE, A64.SP_EL0, A64.SP, A64.ELR_EL1, A64.ESR_EL1, A64.FAR_EL1])],
-  ] as const;
+  private readonly spsr = new CpRegSlot(SYSREG.SPSR_EL1);
+  /**
+   * One write batch per case: [bank SP?][with FAR?]. Written in order: PSTATE first, then a CP_REG
+   * write (SPSR_EL1) that rebuilds QEMU's hflags for the new EL, then the PC.
+   */
+  private readonly batches: RegisterBatch[][];
 
-  constructor(private readonly engine: UnicornEngine) {}
+  constructor(private readonly engine: UnicornEngine) {
+    const make = (ids: number[]): RegisterBatch => {
+      const b = new RegisterBatch([...ids, A64.CP_REG, A64.PC]);
+      b.pointSlotAt(ids.length, this.spsr.buffer);
+      return b;
+    };
+    this.batches = [
+      [make([A64.PSTATE, A64.ELR_EL1, A64.ESR_EL1]), make([A64.PSTATE, A64.ELR_EL1, A64.ESR_EL1, A64.FAR_EL1])],
+      [make([A64.PSTATE, A64.SP_EL0, A64.SP, A64.ELR_EL1, A64.ESR_EL1]),
+        make([A64.PSTATE, A64.SP_EL0, A64.SP, A64.ELR_EL1, A64.ESR_EL1, A64.FAR_EL1])],
+    ];
+  }
 
   /** Takes a synchronous exception to the guest's EL1 vector table. Returns the vector address. */
   reflectSync(ex: GuestException): bigint {
@@ -45,7 +56,7 @@ export class ExceptionReflector {
     const onSp0 = fromEl0 || mode === M_EL1T; // EL0t and EL1t run on SP_EL0: bank it, switch to SP_EL1
     const offset = fromEl0 ? 0x400n : mode === M_EL1H ? 0x200n : 0x000n;
     const vector = vbar + offset + VECTOR.sync;
-    const b = this.batches[onSp0 ? 1 : 0][ex.far === undefined ? 0 : 1];
+    const b = this.batches[onSp0 ? 1 : 0]![ex.far === undefined ? 0 : 1]!;
     const v = b.values;
     let i = 0;
     v[i++] = PSTATE_EL1H_MASKED;
@@ -56,10 +67,10 @@ export class ExceptionReflector {
     v[i++] = ex.returnAddress;
     v[i++] = BigInt(ex.esr >>> 0);
     if (ex.far !== undefined) v[i++] = ex.far;
+    this.spsr.value = pstate;
+    i++; // the CP_REG slot points at this.spsr
+    v[i] = vector;
     this.engine.writeRegs(b);
-    // The CP_REG write rebuilds hflags after the PSTATE change (EL0 -> EL1 otherwise keeps EL0 rights).
-    this.engine.writeSysReg(SYSREG.SPSR_EL1, pstate);
-    this.engine.writeReg(A64.PC, vector);
     return vector;
   }
 }

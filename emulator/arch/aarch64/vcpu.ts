@@ -35,6 +35,7 @@ const ESR_WNR = 1 << 6;
 /** An address no guest executes: unicorn's `until` (0 would stop a guest that runs at flash address 0). */
 const RUN_UNTIL = 0xffff_ffff_ffff_fffcn;
 const SEMIHOSTING_HLT = 0xd45e0000;
+const NO_EXCEPTION_INFO: ExceptionInfo = Object.freeze({ syndrome: 0, vaddress: 0n, targetEl: 2 });
 
 export interface GuestMemoryRegion {
   base: bigint;
@@ -76,7 +77,9 @@ export class Vcpu {
   private readonly info: ExceptionInfoReader;
   private readonly onTrap: VcpuConfig['onTrap'];
   private readonly trap: Trap;
-  private readonly args = new RegisterBatch([xReg(0), xReg(1), xReg(2), xReg(3)]);
+  /** Read once per exception: PC, PSTATE and x0..x3 (the hypercall and semihosting arguments). */
+  private readonly entryRegs = new RegisterBatch([A64.PC, A64.PSTATE, xReg(0), xReg(1), xReg(2), xReg(3)]);
+  private readonly entryArgs = this.entryRegs.values.subarray(2, 6);
   private readonly results = new RegisterBatch([xReg(0), xReg(1), xReg(2), xReg(3)]);
   private readonly memory: GuestMemoryRegion[];
 
@@ -148,9 +151,9 @@ export class Vcpu {
     this.engine.writeReg(xReg(n), value);
   }
 
-  /** Reads x0..x3 with one FFI call. */
-  readArgs(): BigUint64Array {
-    return this.engine.readRegs(this.args);
+  /** x0..x3 as they were when the current trap was taken (valid inside a trap handler). */
+  trapArgs(): BigUint64Array {
+    return this.entryArgs;
   }
 
   /** Writes x0..x3 with one FFI call. */
@@ -239,15 +242,17 @@ export class Vcpu {
   }
 
   private onException(intno: number): void {
+    const regs = this.engine.readRegs(this.entryRegs);
+    const pc = regs[0]!;
+    const el = Number((regs[1]! >> 2n) & 3n);
+    if (intno === EXCP.HVC || intno === EXCP.SMC) {
+      // The hot path: no syndrome needed (the function id is in w0), so no context save.
+      this.emit(TrapClass.Hypercall, pc, el, NO_EXCEPTION_INFO);
+      return;
+    }
     const info = this.info.read();
-    const pc = this.engine.readReg(A64.PC);
-    const el = Number((this.engine.readReg(A64.PSTATE) >> 2n) & 3n);
     const ec = info.syndrome >>> 26;
     switch (intno) {
-      case EXCP.HVC:
-      case EXCP.SMC:
-        this.emit(TrapClass.Hypercall, pc, el, info);
-        return;
       case EXCP.SWI:
         this.emit(TrapClass.Svc, pc, el, info);
         return;
