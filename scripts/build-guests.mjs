@@ -27,6 +27,10 @@ const GUESTS = {
   nowhere: ['test/guests/nowhere/main.c'],
   storm: ['test/guests/storm/main.c', 'test/guests/storm/storm.S'],
   bench: ['test/guests/bench/main.c'],
+  'bench-startup': ['test/guests/bench-startup/start.S', 'test/guests/bench-startup/entry.ld'],
+  'bench-hvc': ['test/guests/bench-hvc/main.c'],
+  'bench-svc': ['test/guests/bench-svc/main.c', 'test/guests/bench-svc/svc.S'],
+  'bench-uart': ['test/guests/bench-uart/main.c'],
 };
 
 const LIB = ['start.S', 'vectors.S', 'exc.c', 'string.c', 'gic.c', 'printf.c'].map((f) => `examples/lib/${f}`);

@@ -1,0 +1,209 @@
+#!/usr/bin/env node
+// Persona vs QEMU, side by side in the same run (speed is measured here, never in tests).
+//
+//   node scripts/bench.mjs [--quick | --runs N] [--only compute,startup,hvc,svc,uart] [--max-seconds S]
+//
+// Each measure runs persona and qemu-system-aarch64 (7.2, -M virt -cpu cortex-a72 -nographic
+// -kernel X, TCG) interleaved N times (default 5, --quick 3) and reports the median with min/max,
+// because the host is noisy. Guests are build/guests/bench*.elf (test/guests/bench*/), built first.
+// Ends with a `BENCH_JSON {...}` line. Exit status: 0 ran (goals met or not), 1 a correctness or
+// run failure (e.g. persona and QEMU print different checksums), 2 bad arguments / no guests.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runProblem, timedRun, versionOf } from './bench/proc.mjs';
+import { cell, fmt, summary, table } from './bench/stats.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const QEMU = 'qemu-system-aarch64';
+const QEMU_ARGS = ['-M', 'virt', '-cpu', 'cortex-a72', '-nographic', '-kernel'];
+const TICK_HZ = 62.5e6; // CNTVCT_EL0 on virt (QEMU and persona)
+const COMPUTE_GINSN = 1.49; // instructions in bench.elf, in G
+
+// ---- arguments ----
+const argv = process.argv.slice(2);
+const opt = { runs: 5, only: null, maxSeconds: 120 };
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  const next = () => {
+    if (i + 1 >= argv.length) usage(`${a} needs a value`);
+    return argv[++i];
+  };
+  if (a === '--quick') opt.runs = 3;
+  else if (a === '--runs') opt.runs = Number(next());
+  else if (a === '--only') opt.only = next().split(',');
+  else if (a === '--max-seconds') opt.maxSeconds = Number(next());
+  else if (a === '--help' || a === '-h') usage(null);
+  else usage(`unknown option '${a}'`);
+}
+if (!(Number.isInteger(opt.runs) && opt.runs >= 1)) usage('--runs needs a whole number >= 1');
+if (!(opt.maxSeconds > 0)) usage('--max-seconds needs a positive number');
+
+function usage(err) {
+  const text = 'usage: node scripts/bench.mjs [--quick | --runs N] [--only compute,startup,hvc,svc,uart] [--max-seconds S]';
+  if (err) console.error(`bench: ${err}\n${text}`);
+  else console.log(text);
+  process.exit(err ? 2 : 0);
+}
+
+// ---- the measures ----
+// value(run) -> number in `unit` (throws with a reason when the output is wrong). unit 's' means
+// lower is better; the others are rates (higher is better). ratio = persona cost / QEMU cost.
+const rate = (tag) => (r) => {
+  const m = new RegExp(`^${tag}: (\\d+) (?:calls|bytes) in (\\d+) ticks$`, 'm').exec(r.text);
+  if (!m) {
+    const why = new RegExp(`^${tag}: .*$`, 'm').exec(r.text);
+    throw new Error(why ? why[0] : `no '${tag}: N ... in T ticks' line in the output`);
+  }
+  return Number(m[1]) / (Number(m[2]) / TICK_HZ);
+};
+const MEASURES = [
+  {
+    key: 'compute', title: 'Compute: CRC32+matmul+heapsort, wall', guest: 'bench', unit: 's',
+    goal: { ratio: 1.1, text: '<= 1.1x QEMU' },
+    value: (r) => {
+      if (!/^bench: self-checks ok$/m.test(r.text)) throw new Error("no 'bench: self-checks ok' line");
+      return r.ms / 1000;
+    },
+    // The checksum lines, to compare across all runs of both emulators.
+    signature: (r) => r.text.split('\n').filter((l) => l.startsWith('bench:')).join('\n'),
+  },
+  {
+    key: 'startup', title: 'Start-up to first guest instruction (process wall)', guest: 'bench-startup',
+    unit: 's', goal: { ratio: 1.0, text: '<= 1.0x QEMU' }, warmup: true, value: (r) => r.ms / 1000,
+  },
+  { key: 'hvc', title: 'Null hypercalls (HVC 0xC6000000 -> -1)', guest: 'bench-hvc', unit: 'calls/s',
+    goal: { min: 2e6, text: '>= 2 M/s' }, value: rate('hvc') },
+  { key: 'svc', title: 'EL0 SVC reflections to EL1', guest: 'bench-svc', unit: 'calls/s',
+    goal: { min: 1e6, text: '>= 1 M/s' }, value: rate('svc') },
+  {
+    key: 'uart', title: 'PL011 UART bytes (4 MiB, FR.TXFF polled)', guest: 'bench-uart', unit: 'B/s', goal: null,
+    value: (r) => {
+      const v = rate('uart')(r);
+      const n = Number(/^uart: (\d+) bytes/m.exec(r.text)[1]);
+      if (r.bytes < n) throw new Error(`only ${r.bytes} of ${n} bytes reached the host`);
+      return v;
+    },
+  },
+].filter((m) => !opt.only || opt.only.includes(m.key));
+if (!MEASURES.length) usage(`--only names none of compute, startup, hvc, svc, uart`);
+
+// ---- set-up: guests, persona, QEMU ----
+const elf = (g) => join(root, 'build/guests', `${g}.elf`);
+const built = spawnSync(process.execPath, [join(root, 'scripts/build-guests.mjs'), ...MEASURES.map((m) => m.guest)], {
+  cwd: root, stdio: 'inherit',
+});
+const missing = MEASURES.filter((m) => !existsSync(elf(m.guest))).map((m) => m.guest);
+if (built.status !== 0 || missing.length) {
+  if (missing.length) {
+    console.error(`bench: guest ELFs missing: ${missing.join(', ')} (node scripts/build-guests.mjs failed)`);
+    process.exit(2);
+  }
+  console.error('bench: warning: guest build failed; using the existing ELFs');
+}
+const persona = join(root, 'bin/persona');
+if (!existsSync(join(root, 'dist/persona.js'))) {
+  console.error('bench: persona is not built (run `node scripts/build.mjs`)');
+  process.exit(2);
+}
+const qemuVersion = versionOf(QEMU);
+const host = `${cpus().length} x ${cpus()[0]?.model?.trim() ?? 'cpu'}, Node ${process.version}`;
+console.log(`bench: ${opt.runs} interleaved runs per measure; host ${host}`);
+console.log(`bench: QEMU: ${qemuVersion ?? 'not found — ratios skipped'}`);
+if (qemuVersion && !/version 7\.2/.test(qemuVersion)) console.log('bench: note: the anchors were measured with QEMU 7.2');
+
+const personaRun = (m) =>
+  timedRun(persona, ['run', elf(m.guest), '--max-seconds', String(opt.maxSeconds)], {
+    cwd: root, timeoutMs: (opt.maxSeconds + 15) * 1000,
+  });
+const qemuRun = (m) => timedRun(QEMU, [...QEMU_ARGS, elf(m.guest)], { cwd: root, timeoutMs: opt.maxSeconds * 1000 });
+
+// ---- run ----
+const problems = []; // correctness or run failures: make the bench fail
+const notes = [];
+const results = {};
+const t0 = Date.now();
+for (const m of MEASURES) {
+  const res = { persona: [], qemu: [], qemuSkipped: qemuVersion ? null : 'qemu-system-aarch64 not found', errors: [] };
+  results[m.key] = res;
+  const sigs = new Map(); // signature -> who printed it
+  const take = (who, r) => {
+    const bad = runProblem(r, `${who} run`);
+    if (bad) return res.errors.push(bad), null;
+    try {
+      const v = m.value(r);
+      if (m.signature) {
+        const s = m.signature(r);
+        if (!sigs.has(s)) sigs.set(s, who);
+      }
+      res[who].push(v);
+      return v;
+    } catch (e) {
+      if (who === 'qemu' && /unsupported/.test(e.message)) res.qemuSkipped = `QEMU can't run it: ${e.message}`;
+      else res.errors.push(`${who}: ${e.message}`);
+      return null;
+    }
+  };
+  if (m.warmup) {
+    await personaRun(m); // page cache, node's compile cache: time the steady state
+    if (!res.qemuSkipped) await qemuRun(m);
+  }
+  for (let i = 0; i < opt.runs; i++) {
+    const p = take('persona', await personaRun(m));
+    const q = res.qemuSkipped ? null : take('qemu', await qemuRun(m));
+    process.stderr.write(`  ${m.key} ${i + 1}/${opt.runs}: persona ${fmt(p, m.unit)}, qemu ${fmt(q, m.unit)}\n`);
+    if (res.errors.length > 3) break; // it's broken: don't spend minutes repeating it
+  }
+  if (sigs.size > 1) {
+    const lines = [...sigs].map(([s, who]) => `    ${who} printed:\n      ${s.split('\n').join('\n      ')}`);
+    problems.push(`${m.key}: CHECKSUMS DIFFER between runs (a correctness bug):\n${lines.join('\n')}`);
+  }
+  for (const e of new Set(res.errors)) problems.push(`${m.key}: ${e}`);
+}
+
+// ---- report ----
+const rows = [];
+const json = { runs: opt.runs, host, qemu: qemuVersion, seconds: 0, measures: {}, problems, ok: true };
+const ratioOf = (m, p, q) => (!p || !q ? null : m.unit === 's' ? p.median / q.median : q.median / p.median);
+for (const m of MEASURES) {
+  const res = results[m.key];
+  const p = summary(res.persona);
+  const q = summary(res.qemu);
+  const ratio = ratioOf(m, p, q);
+  let met = null;
+  if (m.goal?.ratio != null && ratio != null) met = ratio <= m.goal.ratio;
+  if (m.goal?.min != null && p) met = p.median >= m.goal.min;
+  const metText = met == null ? (m.goal ? 'n/a' : '—') : met ? 'yes' : 'NO';
+  const qText = q ? cell(q, m.unit) : res.qemuSkipped ? 'skipped' : '—';
+  rows.push([m.title, cell(p, m.unit), qText, ratio == null ? '—' : `${ratio.toFixed(2)}x`, m.goal?.text ?? '—', metText]);
+  json.measures[m.key] = { unit: m.unit, persona: p, qemu: q, ratio, goal: m.goal, met, qemuSkipped: res.qemuSkipped };
+  if (res.qemuSkipped && qemuVersion) notes.push(`${m.key}: QEMU figures skipped — ${res.qemuSkipped}`);
+  if (met === false && m.goal.ratio != null)
+    notes.push(`${m.key}: goal not met — persona takes ${ratio.toFixed(2)}x QEMU's time (goal ${m.goal.text}; ${((ratio / m.goal.ratio - 1) * 100).toFixed(0)}% over)`);
+  if (met === false && m.goal.min != null)
+    notes.push(`${m.key}: goal not met — ${fmt(p.median, m.unit)} is ${(m.goal.min / p.median).toFixed(1)}x short of ${m.goal.text}`);
+  if (m.key === 'compute') {
+    const mips = (s) => s && summary(s.samples.map((t) => (COMPUTE_GINSN * 1000) / t));
+    const pm = mips(p);
+    const qm = mips(q);
+    rows.push(['Compute: throughput (1.49 G instructions)', cell(pm, 'MIPS'), qm ? cell(qm, 'MIPS') : qText,
+      ratio == null ? '—' : `${ratio.toFixed(2)}x`, '—', '—']);
+    json.measures.computeMips = { unit: 'MIPS', persona: pm, qemu: qm, ratio };
+  }
+}
+json.seconds = Math.round((Date.now() - t0) / 100) / 10;
+console.log('');
+console.log(table(['measure', 'persona median [min–max]', 'QEMU median [min–max]', 'ratio', 'goal', 'met?'], rows));
+console.log('\nratio = persona cost / QEMU cost (time, or time per call/byte): > 1 means persona is slower.');
+if (!qemuVersion) console.log(`QEMU ratios skipped: ${QEMU} not found (install: sudo apt-get install qemu-system-arm)`);
+for (const n of notes) console.log(`note: ${n}`);
+if (problems.length) {
+  json.ok = false;
+  console.log('');
+  for (const pr of problems) console.log(`BENCH FAILURE: ${pr}`);
+}
+console.log(`bench: ${json.seconds} s in all`);
+console.log(`BENCH_JSON ${JSON.stringify(json)}`);
+process.exit(problems.length ? 1 : 0);
