@@ -118,20 +118,21 @@ function ensureNativeLibraries() {
   if (!existsSync(join(lib, 'libunicorn.so.2'))) fail('libunicorn.so.2 not found after unpacking', 'remove .native/ and run `npm run setup` again');
 }
 
-// Persona's own native helper (emulator/engine/native/): rebuilt when its source changes.
-const GUARD_SOURCE = join(root, 'emulator', 'engine', 'native', 'slice-guard.c');
-export const GUARD_LIBRARY = join(nativeDir, 'lib', 'libpersona-guard.so');
+// Persona's own native helpers (emulator/engine/native/*.c): rebuilt when a source changes.
+const NATIVE_SOURCES = join(root, 'emulator', 'engine', 'native');
+export const NATIVE_LIBRARY = join(nativeDir, 'lib', 'libpersona-native.so');
 
-function ensureSliceGuard() {
-  const stamp = `${GUARD_LIBRARY}.sha`;
-  const want = sha(GUARD_SOURCE);
-  if (existsSync(GUARD_LIBRARY) && existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return;
+function ensureNativeHelpers() {
+  const sources = readdirSync(NATIVE_SOURCES).filter((f) => f.endsWith('.c')).sort().map((f) => join(NATIVE_SOURCES, f));
+  const stamp = `${NATIVE_LIBRARY}.sha`;
+  const want = createHash('sha256').update(sources.map(sha).join()).digest('hex');
+  if (existsSync(NATIVE_LIBRARY) && existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return;
   const cc = ['cc', 'gcc', 'clang'].find(has);
-  if (!cc) fail('a C compiler is missing (it builds Persona\'s small native slice guard)', 'sudo apt-get install gcc');
-  mkdirSync(dirname(GUARD_LIBRARY), { recursive: true });
-  say('building the native slice guard');
-  const r = spawnSync(cc, ['-O2', '-shared', '-fPIC', '-pthread', '-Wall', '-o', GUARD_LIBRARY, GUARD_SOURCE, '-ldl'], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0) fail(`${cc} could not build ${GUARD_SOURCE}`, 'see the compiler output above');
+  if (!cc) fail('a C compiler is missing (it builds Persona\'s small native helpers)', 'sudo apt-get install gcc');
+  mkdirSync(dirname(NATIVE_LIBRARY), { recursive: true });
+  say('building the native helpers');
+  const r = spawnSync(cc, ['-O2', '-shared', '-fPIC', '-pthread', '-Wall', '-o', NATIVE_LIBRARY, ...sources, '-ldl'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) fail(`${cc} could not build ${NATIVE_SOURCES}`, 'see the compiler output above');
   writeFileSync(stamp, want);
 }
 
@@ -165,7 +166,7 @@ try {
   ensureNodeModules();
   ensureNativeLibraries();
   ensureTools();
-  ensureSliceGuard();
+  ensureNativeHelpers();
 } catch (e) {
   if (e instanceof SetupError) {
     process.stderr.write(`persona setup: ${e.message}\n`);

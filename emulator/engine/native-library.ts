@@ -71,25 +71,25 @@ export function loadUnicorn(): LoadedLibrary {
   return cached;
 }
 
-export interface SliceGuardLibrary {
+export interface HelperLibrary {
   lib: koffi.LibraryHandle;
   path: string;
 }
 
-let guardCached: SliceGuardLibrary | undefined;
+let helpersCached: HelperLibrary | undefined;
 
-/** Persona's own native helper (emulator/engine/native/slice-guard.c), built by `npm run setup`. */
-export function loadSliceGuardLibrary(): SliceGuardLibrary {
-  if (guardCached) return guardCached;
-  const path = process.env.PERSONA_LIBGUARD || join(projectRoot(), '.native', 'lib', 'libpersona-guard.so');
+/** Persona's own native helpers (emulator/engine/native/*.c), built by `npm run setup`. */
+export function loadNativeHelpers(): HelperLibrary {
+  if (helpersCached) return helpersCached;
+  const path = process.env.PERSONA_LIBNATIVE || join(projectRoot(), '.native', 'lib', 'libpersona-native.so');
   if (!existsSync(path)) {
-    throw new NativeLibraryError(`Persona's native slice guard is not built (looked for ${path})`,
+    throw new NativeLibraryError(`Persona's native helpers are not built (looked for ${path})`,
       'run `npm run setup` in the Persona folder (it needs a C compiler: sudo apt-get install gcc)');
   }
   try {
-    guardCached = { lib: koffi.load(path), path };
+    helpersCached = { lib: koffi.load(path), path };
   } catch (e) {
     throw new NativeLibraryError(`cannot load ${path}: ${(e as Error).message}`, 'remove .native/lib and run `npm run setup` again');
   }
-  return guardCached;
+  return helpersCached;
 }

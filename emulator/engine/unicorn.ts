@@ -7,7 +7,7 @@
 //  - host writes to guest memory do not invalidate translated code: writeMemory() does it.
 import * as koffi from 'koffi';
 import { EngineError } from './errors';
-import { loadSliceGuardLibrary, loadUnicorn } from './native-library';
+import { loadNativeHelpers, loadUnicorn } from './native-library';
 import {
   A64, UC_CTL_WRITE_CPU_MODEL, UC_CTL_WRITE_TB_FLUSH, UC_CTL_WRITE_TB_REMOVE_CACHE, UC_CTL_WRITE_TCG_BUFFER_SIZE,
   UC_ERR_NAMES, UC_HOOK_BLOCK, UC_HOOK_CODE, UC_HOOK_INSN, UC_HOOK_INTR, UC_HOOK_MEM_UNMAPPED,
@@ -34,12 +34,14 @@ let ffi: Ffi | undefined;
 
 interface GuardFfi {
   hookAddress: FfiFunction; create: FfiFunction; arm: FfiFunction; disarm: FfiFunction; stops: FfiFunction; free: FfiFunction;
+  sysHookAddress: FfiFunction; sysCreate: FfiFunction; sysWant: FfiFunction; sysFree: FfiFunction; sysCb: koffi.TypeObject;
 }
 let guardFfi: GuardFfi | undefined;
 
+/** Persona's native helpers: the slice guard and the system-register filter (emulator/engine/native/). */
 function bindGuard(): GuardFfi {
   if (guardFfi) return guardFfi;
-  const { lib } = loadSliceGuardLibrary();
+  const { lib } = loadNativeHelpers();
   guardFfi = {
     hookAddress: lib.func('void *persona_block_hook_address(void)'),
     create: lib.func('void *persona_guard_new(const char *library)'),
@@ -47,8 +49,22 @@ function bindGuard(): GuardFfi {
     disarm: lib.func('void persona_guard_disarm(void *guard)'),
     stops: lib.func('uint64_t persona_guard_stops(void *guard)'),
     free: lib.func('void persona_guard_free(void *guard)'),
+    sysHookAddress: lib.func('void *persona_sysreg_hook_address(void)'),
+    sysCreate: lib.func('void *persona_sysreg_filter_new(void *callback)'),
+    sysWant: lib.func('void persona_sysreg_filter_want(void *filter, uint32_t key)'),
+    sysFree: lib.func('void persona_sysreg_filter_free(void *filter)'),
+    sysCb: koffi.proto('uint32_t PersonaSysregCb(int rt, uint32_t key, uint64_t value)'),
   };
   return guardFfi;
+}
+
+/** The 16-bit key of an MRS/MSR encoding, as the native filter computes it. */
+export function sysRegKeyOf(e: SysRegEncoding): number {
+  return ((e.op0 & 3) << 14) | ((e.op1 & 7) << 11) | ((e.crn & 15) << 7) | ((e.crm & 15) << 3) | (e.op2 & 7);
+}
+
+function encodingOfKey(key: number): SysRegEncoding {
+  return { op0: (key >> 14) & 3, op1: (key >> 11) & 7, crn: (key >> 7) & 15, crm: (key >> 3) & 15, op2: key & 7 };
 }
 
 function bind(): Ffi {
@@ -121,6 +137,7 @@ export class UnicornEngine {
   private readonly cpRegView = new DataView(this.cpRegBuf.buffer, this.cpRegBuf.byteOffset, 32);
   private contextPtr: unknown;
   private guard: unknown;
+  private readonly sysFilters: unknown[] = [];
   private contextBytes = 0;
   closed = false;
 
@@ -289,6 +306,23 @@ export class UnicornEngine {
     this.addHook(UC_HOOK_INSN, cb, 1n, 0n, insn);
   }
 
+  /**
+   * MRS/MSR of the given registers only, filtered natively (a JS call per access of every system
+   * register costs about a microsecond). `insn` is UC_ARM64_INS_MRS or UC_ARM64_INS_MSR. Return
+   * true when the hypervisor emulated the access (the instruction is then skipped).
+   */
+  onSysRegs(insn: number, registers: readonly SysRegEncoding[], fn: (access: SysInsnAccess) => boolean): void {
+    const g = bindGuard();
+    const cb = this.register((rt: number, key: number, value: number | bigint) =>
+      (fn({ ...encodingOfKey(key), rt, value: u64(value) }) ? 1 : 0), 0, g.sysCb);
+    const filter = g.sysCreate(cb);
+    if (!filter) throw new EngineError('persona_sysreg_filter_new', -1, 'NOMEM');
+    this.sysFilters.push(filter);
+    for (const r of registers) g.sysWant(filter, sysRegKeyOf(r));
+    const hh = [0];
+    this.check('uc_hook_add(INSN)', this.f.hookAdd(this.handle, hh, UC_HOOK_INSN, g.sysHookAddress(), filter, 1n, 0n, 'int', insn) as number);
+  }
+
   // ---- running -----------------------------------------------------------------------------------
 
   /**
@@ -357,6 +391,7 @@ export class UnicornEngine {
     this.closed = true;
     if (this.contextPtr) this.f.free(this.contextPtr);
     if (this.guard) bindGuard().free(this.guard);
+    for (const f of this.sysFilters) bindGuard().sysFree(f);
     this.f.close(this.handle);
     for (const cb of this.callbacks) koffi.unregister(cb);
     this.callbacks.length = 0;
@@ -404,5 +439,9 @@ export class CpRegSlot {
 
   set value(x: bigint) {
     this.view.setBigUint64(24, BigInt.asUintN(64, x), true);
+  }
+
+  get value(): bigint {
+    return this.view.getBigUint64(24, true);
   }
 }

@@ -53,7 +53,7 @@ function onSemihosting(t: Trap, vcpu: Vcpu, ctx: TrapContext): TrapOutcome {
 function reflect(t: Trap, vcpu: Vcpu): TrapOutcome {
   t.a0 = BigInt(t.esr); t.a1 = t.far;
   // SVC: PC is already past the instruction; the others return to the faulting instruction.
-  t.a2 = vcpu.reflector.reflectSync({ esr: t.esr, returnAddress: t.pc });
+  t.a2 = vcpu.reflect({ esr: t.esr, returnAddress: t.pc });
   return RESUME;
 }
 
@@ -62,7 +62,7 @@ function reflectAbort(t: Trap, vcpu: Vcpu): TrapOutcome {
   // sees a synchronous external abort. A stage-1 fault is the guest's own and goes back as is.
   const esr = t.targetEl === 2 ? vcpu.externalAbortSyndrome(t) : t.esr;
   t.a0 = BigInt(esr); t.a1 = t.far;
-  t.a2 = vcpu.reflector.reflectSync({ esr, far: t.far, returnAddress: t.pc });
+  t.a2 = vcpu.reflect({ esr, far: t.far, returnAddress: t.pc });
   return RESUME;
 }
 

@@ -22,6 +22,9 @@ export function ticksToMicros(ticks: bigint): bigint {
 
 interface TimerState { ctl: bigint; cval: bigint; intid: number; level: boolean; name: string }
 
+/** Every register this class emulates: CNTP_{TVAL,CTL,CVAL}_EL0 and CNTV_{TVAL,CTL,CVAL}_EL0. */
+export const TIMER_REGISTERS: readonly SysRegEncoding[] = [2, 3].flatMap((crm) => [0, 1, 2].map((op2) => ({ op0: 3, op1: 3, crn: 14, crm, op2 })));
+
 /** Which timer register an (op0,op1,CRn,CRm,op2) encoding names: CRm 2 = physical, 3 = virtual; op2 0 TVAL, 1 CTL, 2 CVAL. */
 function decode(enc: SysRegEncoding): { timer: 0 | 1; reg: 'tval' | 'ctl' | 'cval' } | undefined {
   if (enc.op0 !== 3 || enc.op1 !== 3 || enc.crn !== 14 || (enc.crm !== 2 && enc.crm !== 3) || enc.op2 > 2) return undefined;

@@ -22,8 +22,15 @@ export interface GuestException {
   returnAddress: bigint;
 }
 
+/** The registers reflection needs, as read when the exception was taken. */
+export interface EntryState {
+  pstate: bigint;
+  sp: bigint;
+  spEl1: bigint;
+  vbar: bigint;
+}
+
 export class ExceptionReflector {
-  private readonly state = new RegisterBatch([A64.PSTATE, A64.SP, A64.SP_EL1, A64.VBAR_EL1]);
   private readonly spsr = new CpRegSlot(SYSREG.SPSR_EL1);
   /**
    * One write batch per case: [bank SP?][with FAR?]. Written in order: PSTATE first, then a CP_REG
@@ -45,12 +52,8 @@ export class ExceptionReflector {
   }
 
   /** Takes a synchronous exception to the guest's EL1 vector table. Returns the vector address. */
-  reflectSync(ex: GuestException): bigint {
-    const s = this.engine.readRegs(this.state);
-    const pstate = s[0]!;
-    const sp = s[1]!;
-    const spEl1 = s[2]!;
-    const vbar = s[3]!;
+  reflectSync(ex: GuestException, at: EntryState): bigint {
+    const { pstate, sp, spEl1, vbar } = at;
     const mode = pstate & 0xfn;
     const fromEl0 = mode === M_EL0T;
     const onSp0 = fromEl0 || mode === M_EL1T; // EL0t and EL1t run on SP_EL0: bank it, switch to SP_EL1

@@ -2,15 +2,15 @@
 // hypervisor). It turns unicorn's exception callbacks into classified traps for the hypervisor,
 // reflects guest exceptions into the guest's own vectors, injects virtual IRQs through HCR_EL2.VI
 // and emulates the generic timer registers.
-import { RegisterBatch, UnicornEngine, type SysInsnAccess } from '../../engine/unicorn';
+import { CpRegSlot, RegisterBatch, UnicornEngine, type SysInsnAccess } from '../../engine/unicorn';
 import {
   A64, UC_ARCH_ARM64, UC_ARM64_INS_MRS, UC_ARM64_INS_MSR, UC_CPU_ARM64_A72, UC_MODE_ARM, UC_PROT_ALL, xReg,
 } from '../../engine/unicorn-constants';
 import { TrapClass } from '../../hypervisor/trap-class';
 import type { Trap } from '../../hypervisor/trap';
 import { EXCP, ExceptionInfoReader, type ExceptionInfo } from './exception-info';
-import { GenericTimer } from './generic-timer';
-import { ExceptionReflector, PSTATE_EL1H_MASKED } from './reflect';
+import { GenericTimer, TIMER_REGISTERS } from './generic-timer';
+import { ExceptionReflector, PSTATE_EL1H_MASKED, type EntryState, type GuestException } from './reflect';
 import { HCR, SCR_EL3_VALUE, SYSREG } from './sysreg-encodings';
 import { VTCR_VALUE } from './stage2';
 
@@ -77,9 +77,14 @@ export class Vcpu {
   private readonly info: ExceptionInfoReader;
   private readonly onTrap: VcpuConfig['onTrap'];
   private readonly trap: Trap;
-  /** Read once per exception: PC, PSTATE and x0..x3 (the hypercall and semihosting arguments). */
-  private readonly entryRegs = new RegisterBatch([A64.PC, A64.PSTATE, xReg(0), xReg(1), xReg(2), xReg(3)]);
+  /**
+   * Read with one FFI call per exception: PC, PSTATE, x0..x3 (hypercall and semihosting arguments),
+   * SP, SP_EL1, VBAR_EL1 (for reflection) and SCTLR_EL1 (a CP_REG slot, last).
+   */
+  private readonly entryRegs = new RegisterBatch([A64.PC, A64.PSTATE, xReg(0), xReg(1), xReg(2), xReg(3), A64.SP, A64.SP_EL1, A64.VBAR_EL1, A64.CP_REG]);
   private readonly entryArgs = this.entryRegs.values.subarray(2, 6);
+  private readonly entryState: EntryState = { pstate: 0n, sp: 0n, spEl1: 0n, vbar: 0n };
+  private readonly sctlr = new CpRegSlot(SYSREG.SCTLR_EL1);
   private readonly results = new RegisterBatch([xReg(0), xReg(1), xReg(2), xReg(3)]);
   private readonly memory: GuestMemoryRegion[];
 
@@ -99,6 +104,7 @@ export class Vcpu {
     this.onTrap = cfg.onTrap;
     this.memory = cfg.memory;
     this.trap = { cls: TrapClass.Unknown, vcpu: cfg.index, el: 1, pc: 0n, esr: 0, far: 0n, targetEl: 1, a0: 0n, a1: 0n, a2: 0n, a3: 0n, result: 0n };
+    this.entryRegs.pointSlotAt(9, this.sctlr.buffer);
     const e = new UnicornEngine(UC_ARCH_ARM64, UC_MODE_ARM);
     this.engine = e;
     e.setCpuModel(UC_CPU_ARM64_A72);
@@ -121,8 +127,8 @@ export class Vcpu {
     this.resetToEntry(0n, 0n);
 
     e.onInterrupt((intno) => this.onException(intno));
-    e.onSysInsn(UC_ARM64_INS_MRS, (a) => this.onSysReg(a, false));
-    e.onSysInsn(UC_ARM64_INS_MSR, (a) => this.onSysReg(a, true));
+    e.onSysRegs(UC_ARM64_INS_MRS, TIMER_REGISTERS, (a) => this.onSysReg(a, false));
+    e.onSysRegs(UC_ARM64_INS_MSR, TIMER_REGISTERS, (a) => this.onSysReg(a, true));
   }
 
   // ---- power and state -----------------------------------------------------------------------
@@ -177,6 +183,11 @@ export class Vcpu {
   /** Reads guest memory at a guest address (through unicorn, which follows the guest's translation). */
   readGuest(address: bigint, length: number): Uint8Array {
     return this.engine.readMemory(address, length);
+  }
+
+  /** Reflects the current trap's exception into the guest's EL1 vectors; returns the vector address. */
+  reflect(ex: GuestException): bigint {
+    return this.reflector.reflectSync(ex, this.entryState);
   }
 
   // ---- virtual interrupts --------------------------------------------------------------------
@@ -245,10 +256,19 @@ export class Vcpu {
     const regs = this.engine.readRegs(this.entryRegs);
     const pc = regs[0]!;
     const el = Number((regs[1]! >> 2n) & 3n);
+    const st = this.entryState;
+    st.pstate = regs[1]!; st.sp = regs[6]!; st.spEl1 = regs[7]!; st.vbar = regs[8]!;
     if (intno === EXCP.HVC || intno === EXCP.SMC) {
       // The hot path: no syndrome needed (the function id is in w0), so no context save.
       this.emit(TrapClass.Hypercall, pc, el, NO_EXCEPTION_INFO);
       return;
+    }
+    if (intno === EXCP.SWI) {
+      const syndrome = this.svcSyndrome(pc);
+      if (syndrome !== undefined) {
+        this.emit(TrapClass.Svc, pc, el, { syndrome, vaddress: 0n, targetEl: 1 });
+        return;
+      }
     }
     const info = this.info.read();
     const ec = info.syndrome >>> 26;
@@ -281,6 +301,20 @@ export class Vcpu {
       default:
         this.emit(TrapClass.Unknown, pc, el, { ...info, syndrome: info.syndrome || intno });
     }
+  }
+
+  /**
+   * An SVC's syndrome straight from its instruction word (EC 0x15, IL, imm16), which saves the
+   * 12 KiB context copy on the system-call path. Only with the guest's MMU off, where the PC is a
+   * physical address; otherwise undefined and the caller reads the real syndrome.
+   */
+  private svcSyndrome(pc: bigint): number | undefined {
+    if ((this.sctlr.value & 1n) !== 0n) return undefined;
+    const b = this.physicalBytes(pc - 4n, 4);
+    if (!b) return undefined;
+    const insn = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+    if ((insn & 0xffe0_001f) >>> 0 !== 0xd400_0001) return undefined;
+    return ((EC.SVC64 << 26) | ESR_IL | ((insn >>> 5) & 0xffff)) >>> 0;
   }
 
   private isSemihostingCall(pc: bigint): boolean {
