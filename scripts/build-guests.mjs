@@ -31,6 +31,7 @@ const GUESTS = {
   'bench-hvc': ['test/guests/bench-hvc/main.c'],
   'bench-svc': ['test/guests/bench-svc/main.c', 'test/guests/bench-svc/svc.S'],
   'bench-uart': ['test/guests/bench-uart/main.c'],
+  echo: ['test/guests/echo/main.c'],
 };
 
 const LIB = ['start.S', 'vectors.S', 'exc.c', 'string.c', 'gic.c', 'printf.c'].map((f) => `examples/lib/${f}`);

@@ -81,10 +81,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   };
   const onSignal = (): void => persona.stop({ kind: 'stopped', reason: 'interrupted (SIGINT)' });
   process.once('SIGINT', onSignal);
-  if (process.stdin.isTTY === false || process.stdin.isTTY) {
-    process.stdin.on('data', (d: Buffer) => persona.consoleInput(d));
-    process.stdin.on('error', () => undefined);
-  }
+  process.stdin.on('data', (d: Buffer) => persona.consoleInput(d));
+  process.stdin.on('error', () => undefined);
   let exit: PersonaExit;
   try {
     exit = await persona.run({ maxSeconds, onYield: logTraps ? printTraps : undefined });

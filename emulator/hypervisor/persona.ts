@@ -55,6 +55,7 @@ export class Persona {
   private current = 0;
   private ending: PersonaExit | undefined;
   private readonly deviceNames: string[] = [];
+  private readonly inputQueue: Buffer[] = [];
   private readonly onConsole: (bytes: Uint8Array) => void;
 
   constructor(cfg: PersonaConfig) {
@@ -188,9 +189,21 @@ export class Persona {
     v.setVirq(pending);
   }
 
-  /** Host input for the guest's UART. */
+  /** Host input for the guest's UART: queued here, fed as the UART's 32-byte FIFO has room. */
   consoleInput(bytes: Uint8Array): void {
-    this.devices.uart.receive(bytes);
+    this.inputQueue.push(Buffer.from(bytes));
+    this.pumpConsoleInput();
+  }
+
+  private pumpConsoleInput(): void {
+    const uart = this.devices.uart;
+    while (this.inputQueue.length > 0 && uart.rxSpace > 0) {
+      const head = this.inputQueue[0]!;
+      const n = Math.min(head.length, uart.rxSpace);
+      uart.receive(head.subarray(0, n));
+      if (n === head.length) this.inputQueue.shift();
+      else this.inputQueue[0] = head.subarray(n);
+    }
   }
 
   /** Asks the running slice to end and the run loop to stop with `exit`. */
@@ -205,6 +218,7 @@ export class Persona {
     let lastYield = Date.now();
     let next = 0;
     while (!this.ending) {
+      if (this.inputQueue.length > 0) this.pumpConsoleInput();
       const now = counterNow();
       for (const v of this.vcpus) if (v.power === 'on') v.timer.update(now);
       const runnable = this.vcpus.filter((v) => v.power === 'on' && !v.idle);

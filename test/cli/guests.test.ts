@@ -104,3 +104,13 @@ test('--log-traps prints named hypercalls on stderr', () => {
   assert.match(r.stderr, /hypercall PSCI_VERSION\(\) -> 0x10001/);
   assert.match(r.stderr, /mmio pl011\.UARTDR write/);
 });
+
+test('console input reaches the guest\'s UART through RX interrupts', () => {
+  const long = 'x'.repeat(100);
+  const r = runPersona(['run', guest('echo'), '--max-seconds', '30'], { input: `hello there\n${long}\nquit\n` });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /echo: hello there\r?\n/);
+  assert.ok(r.stdout.includes(`echo: ${long}`), 'a line longer than the RX FIFO arrives whole');
+  assert.match(r.stdout, /echo: quit/);
+  assert.match(r.stderr, /\birq\b/);
+});
