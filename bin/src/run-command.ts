@@ -59,6 +59,10 @@ export async function runCommand(argv: string[]): Promise<number> {
       { name: 'ram', base: VIRT.ram.base, size: ram },
     ],
   }, { format, rawAddress });
+  if (image.arch !== 'aarch64') {
+    throw new UsageError(`persona run: ${path} is a 32-bit ARM (${image.format}) image; personas run AArch64 guests only for now`,
+      'build the guest for aarch64 (aarch64-linux-gnu-gcc)');
+  }
   if (image.format === 'raw' && !format) {
     process.stderr.write(`persona: ${path} is neither ELF nor a Linux Image: loading it as a raw binary at 0x${image.entry.toString(16)} (--format chooses)\n`);
   }

@@ -57,6 +57,15 @@ for (const [name, bytes, fault] of BROKEN) {
   });
 }
 
+test('a 32-bit ARM ELF is refused clearly, not run as AArch64', () => {
+  const file = join(dir, 'arm32.elf');
+  writeFileSync(file, buildElf({ ...good(), is64: false, machine: 40 }).bytes);
+  const r = runPersona(['run', file]);
+  assert.equal(r.code, 2, r.stderr);
+  assertNoStackTrace(r.stderr);
+  assert.match(r.stderr, /32-bit ARM \(elf32\) image; personas run AArch64 guests only/);
+});
+
 test('usage errors exit 2 with a hint', () => {
   for (const args of [['run'], ['run', guest('hello'), '--ram', 'lots'], ['run', guest('hello'), '--cpus', '99'], ['run', guest('hello'), '--bogus'], ['fly']]) {
     const r = runPersona(args);
