@@ -105,6 +105,21 @@ function bind(): Ffi {
 
 const u64 = (x: number | bigint): bigint => BigInt.asUintN(64, BigInt(x));
 
+/**
+ * Engines still open. At process exit they are closed first: tearing the process down under a live
+ * unicorn instance (its slice-guard thread, registered callbacks) can crash it.
+ */
+const openEngines = new Set<UnicornEngine>();
+let exitHookInstalled = false;
+
+function trackOpen(e: UnicornEngine): void {
+  openEngines.add(e);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => { for (const x of [...openEngines]) x.close(); });
+  }
+}
+
 /** An AArch64 system register by its MRS/MSR encoding. */
 export interface SysRegEncoding { op0: number; op1: number; crn: number; crm: number; op2: number }
 
@@ -146,6 +161,7 @@ export class UnicornEngine {
     const out: unknown[] = [null];
     this.check('uc_open', this.f.open(arch, mode, out) as number);
     this.handle = out[0];
+    trackOpen(this);
   }
 
   /** The raw uc_engine pointer as a number, for uc_emu_stop from another thread. */
@@ -389,6 +405,7 @@ export class UnicornEngine {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    openEngines.delete(this);
     if (this.contextPtr) this.f.free(this.contextPtr);
     if (this.guard) bindGuard().free(this.guard);
     for (const f of this.sysFilters) bindGuard().sysFree(f);
