@@ -86,7 +86,7 @@ function ensureNativeLibraries() {
   if (existsSync(join(lib, 'libunicorn.so.2')) && existsSync(join(lib, 'libcapstone.so.5'))) return;
   if (!has('apt-get') || !has('dpkg-deb')) {
     fail('unicorn 2.1 and capstone 5 are missing and this is not a Debian-like system',
-      'install libunicorn >= 2.1 and libcapstone 5 and set PERSONA_LIBUNICORN=/path/to/libunicorn.so.2 (and PERSONA_LIBCAPSTONE)');
+      'install libunicorn >= 2.1 and set PERSONA_LIBUNICORN=/path/to/libunicorn.so.2');
   }
   const src = debianSource();
   if (!src) fail('no Debian apt source found in /etc/apt/sources.list.d', 'add Debian\'s archive to apt, or set PERSONA_LIBUNICORN');

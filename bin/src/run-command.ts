@@ -14,7 +14,7 @@ import { helpText, parseAddress, parseArgs, parseNumber, parseSize, type OptionS
 import { EXIT, UsageError } from './errors';
 
 const OPTIONS: readonly OptionSpec[] = [
-  { name: 'ram', value: 'SIZE', help: 'guest RAM at 0x40000000 (default 128M, as QEMU virt)' },
+  { name: 'ram', value: 'SIZE', help: 'guest RAM at 0x40000000, up to 4G (default 128M, as QEMU virt)' },
   { name: 'cpus', value: 'N', help: 'vCPUs; secondaries start with PSCI CPU_ON (default 1, at most 8)' },
   { name: 'max-seconds', value: 'S', help: 'stop the guest after S seconds of wall time (exit code 4)' },
   { name: 'trace', value: 'FILE', help: 'write the trap log as Chrome trace-event JSON (opens in Perfetto)' },
@@ -26,7 +26,8 @@ const OPTIONS: readonly OptionSpec[] = [
 ];
 
 const USAGE = 'usage: persona run <elf|Image|bin> [--ram 128M] [--cpus N] [--max-seconds S] [--trace traps.json] [--log-traps]';
-const MAX_RAM = 8n << 30n;
+/** One host buffer backs guest RAM, and a typed array holds at most 4 GiB. */
+const MAX_RAM = 4n << 30n;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { positional, options } = parseArgs(argv, OPTIONS, 'run');
@@ -41,7 +42,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     return typeof v === 'string' ? v : undefined;
   };
   const ram = opt('ram') ? parseSize(opt('ram')!, '--ram') : DEFAULT_RAM_BYTES;
-  if (ram < 1n << 20n || ram > MAX_RAM || ram % 4096n !== 0n) throw new UsageError(`--ram: ${opt('ram')} must be a multiple of 4K from 1M to 8G`);
+  if (ram < 1n << 20n || ram > MAX_RAM || ram % 4096n !== 0n) throw new UsageError(`--ram: ${opt('ram')} must be a multiple of 4K from 1M to 4G`);
   const cpus = opt('cpus') ? parseNumber(opt('cpus')!, '--cpus', 1, 8) : 1;
   if (!Number.isInteger(cpus)) throw new UsageError(`--cpus: ${opt('cpus')} must be a whole number`);
   const maxSeconds = opt('max-seconds') ? parseNumber(opt('max-seconds')!, '--max-seconds', 0.001, 1e7) : undefined;

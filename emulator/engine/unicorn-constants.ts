@@ -85,3 +85,11 @@ export function xReg(n: number): number {
   if (n < 29) return A64.X0 + n;
   return n === 29 ? A64.X29 : A64.X30;
 }
+
+/** Xn number (0..30, 31 = XZR) of a unicorn register id, the inverse of xReg. */
+export function xRegIndex(id: number): number {
+  if (id >= A64.X0 && id <= A64.X0 + 28) return id - A64.X0;
+  if (id === A64.X29) return 29;
+  if (id === A64.X30) return 30;
+  return 31;
+}

@@ -4,7 +4,7 @@
 //  - callbacks and the buffers unicorn points at (RAM) must stay referenced for the engine's life;
 //  - a JS exception inside a hook does not stop emulation: hooks are wrapped, the error is kept,
 //    emulation is stopped, and start() rethrows it;
-//  - host writes to guest memory do not invalidate translated code: writeMemory() does it.
+//  - host writes to guest memory do not invalidate translated code: callers use invalidateCode().
 import * as koffi from 'koffi';
 import { EngineError } from './errors';
 import { loadNativeHelpers, loadUnicorn } from './native-library';
@@ -241,12 +241,16 @@ export class UnicornEngine {
     this.check('uc_mem_map_ptr', this.f.memMapPtr(this.handle, address, memory.byteLength, perms, memory) as number);
   }
 
+  /**
+   * Maps an emulated device window. Values are numbers for accesses of up to 4 bytes and bigints
+   * for 8-byte accesses (a JS number cannot hold every 64-bit value).
+   */
   mapMmio(address: bigint, size: bigint,
-    read: (offset: number, size: number) => number,
-    write: (offset: number, size: number, value: number) => void): void {
+    read: (offset: number, size: number) => number | bigint,
+    write: (offset: number, size: number, value: number | bigint) => void): void {
     const r = this.register((_uc: unknown, offset: number | bigint, sz: number) => read(Number(offset), sz), 0, this.f.mmioReadCb);
     const w = this.register((_uc: unknown, offset: number | bigint, sz: number, value: number | bigint) => {
-      write(Number(offset), sz, Number(BigInt.asUintN(64, BigInt(value)) & 0xffff_ffff_ffff_ffn));
+      write(Number(offset), sz, sz === 8 ? u64(value) : Number(value));
     }, undefined, this.f.mmioWriteCb);
     this.check('uc_mmio_map', this.f.mmioMap(this.handle, address, Number(size), r, null, w, null) as number);
   }

@@ -5,7 +5,6 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { counterNow, ticksToMicros } from '../arch/aarch64/generic-timer';
 import { Stage2Tables, type Stage2Region } from '../arch/aarch64/stage2';
 import { Vcpu, type GuestMemoryRegion, type MmioWindow } from '../arch/aarch64/vcpu';
-import { A64 } from '../engine/unicorn-constants';
 import type { GuestImage } from '../loader/types';
 import { buildVirtDtb, dtbPlacement, elfLeavesRoomForDtb } from '../platform/virt-dtb';
 import { createVirtDevices, readWide, writeWide, type VirtDevices } from '../platform/virt-platform';
@@ -84,6 +83,7 @@ export class Persona {
         v.power = 'off';
         v.requestStop();
       },
+      cpuSuspend: (i) => this.vcpus[i]!.suspend(),
       isExecutable: (a) => this.isGuestMemory(a),
     };
     this.dispatcher = new TrapDispatcher(this.trapLog, this.id, { hypercalls, writeConsole: (b) => this.onConsole(b), semihostingHandles: new Map() });
@@ -121,18 +121,16 @@ export class Persona {
       base, size,
       read: (off, sz) => {
         const v = readWide(device, at(off), sz);
-        this.dispatcher.record(TrapClass.Mmio, this.current, 1, this.currentPc(), index, off, v, packAccess(sz, false));
+        const w = this.vcpus[this.current]!.whereNow();
+        this.dispatcher.record(TrapClass.Mmio, this.current, w.el, w.pc, index, off, v, packAccess(sz, false));
         return v;
       },
       write: (off, sz, value) => {
-        this.dispatcher.record(TrapClass.Mmio, this.current, 1, this.currentPc(), index, off, value, packAccess(sz, true));
+        const w = this.vcpus[this.current]!.whereNow();
+        this.dispatcher.record(TrapClass.Mmio, this.current, w.el, w.pc, index, off, value, packAccess(sz, true));
         writeWide(device, at(off), sz, value);
       },
     };
-  }
-
-  private currentPc(): bigint {
-    return this.vcpus[this.current]?.engine.readReg(A64.PC) ?? 0n;
   }
 
   deviceName(index: number): string | undefined {
@@ -184,7 +182,8 @@ export class Persona {
     const v = this.vcpus[cpu];
     if (!v) return;
     if (pending && !v.irqPending) {
-      this.dispatcher.record(TrapClass.Irq, cpu, 1, v.pc, this.devices.gic.highestPending(cpu), 0, 0, 0);
+      const w = v.whereNow();
+      this.dispatcher.record(TrapClass.Irq, cpu, w.el, w.pc, this.devices.gic.highestPending(cpu), 0, 0, 0);
     }
     v.setVirq(pending);
   }
@@ -238,6 +237,7 @@ export class Persona {
       }
       const v = runnable[next++ % runnable.length]!;
       this.current = v.index;
+      if (v.recordWakeUp()) continue; // a stop-on-trap filter on WFI: the loop ends with this.ending
       let slice = runnable.length > 1 ? SMP_QUANTUM_US : MAX_SLICE_US;
       const due = v.timer.nextDeadline();
       if (due !== undefined) slice = Math.max(1, Math.min(slice, Number(ticksToMicros(due > now ? due - now : 0n))));

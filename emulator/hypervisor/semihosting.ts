@@ -24,7 +24,8 @@ export const SEMIHOSTING_NAMES: Readonly<Record<number, string>> = {
 };
 
 export interface SemihostingHost {
-  readMemory(address: bigint, length: number): Uint8Array;
+  /** Guest memory at a guest address, or undefined where nothing is mapped. */
+  readMemory(address: bigint, length: number): Uint8Array | undefined;
   write(bytes: Uint8Array): void;
   /** Open console handles (":tt"), handle -> writable; the guest never reaches host files. */
   handles: Map<number, boolean>;
@@ -32,8 +33,17 @@ export interface SemihostingHost {
 
 export type SemihostingResult = { x0: bigint } | { exit: number; reason: string };
 
+/** A guest pointer that points nowhere: the call fails with -1 instead of reaching the host. */
+class BadPointer extends Error {}
+
+function read(host: SemihostingHost, address: bigint, length: number): Uint8Array {
+  const b = host.readMemory(address, length);
+  if (!b) throw new BadPointer();
+  return b;
+}
+
 function readU64(host: SemihostingHost, address: bigint): bigint {
-  const b = host.readMemory(address, 8);
+  const b = read(host, address, 8);
   return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
 }
 
@@ -41,7 +51,7 @@ function readCString(host: SemihostingHost, address: bigint): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (let a = address; total < MAX_STRING;) {
-    const chunk = host.readMemory(a, 256 - Number(a & 255n)); // never cross a 256-byte boundary into unmapped memory
+    const chunk = read(host, a, 256 - Number(a & 255n)); // never cross a 256-byte boundary into unmapped memory
     const nul = chunk.indexOf(0);
     if (nul >= 0) {
       chunks.push(chunk.subarray(0, nul));
@@ -55,6 +65,15 @@ function readCString(host: SemihostingHost, address: bigint): Uint8Array {
 }
 
 export function semihostingCall(op: number, param: bigint, host: SemihostingHost): SemihostingResult {
+  try {
+    return call(op, param, host);
+  } catch (e) {
+    if (e instanceof BadPointer) return { x0: MINUS_ONE };
+    throw e;
+  }
+}
+
+function call(op: number, param: bigint, host: SemihostingHost): SemihostingResult {
   switch (op) {
     case SYS.OPEN: {
       const name = readU64(host, param);
@@ -68,7 +87,7 @@ export function semihostingCall(op: number, param: bigint, host: SemihostingHost
     case SYS.CLOSE:
       return { x0: host.handles.delete(Number(readU64(host, param))) ? 0n : MINUS_ONE };
     case SYS.WRITEC:
-      host.write(host.readMemory(param, 1));
+      host.write(read(host, param, 1));
       return { x0: 0n };
     case SYS.WRITE0:
       host.write(readCString(host, param));
@@ -79,7 +98,7 @@ export function semihostingCall(op: number, param: bigint, host: SemihostingHost
       const len = readU64(host, param + 16n);
       if (host.handles.get(Number(fd)) !== true) return { x0: len }; // not an open console handle: nothing written
       if (len > BigInt(MAX_STRING)) return { x0: len };
-      host.write(host.readMemory(buf, Number(len)));
+      host.write(read(host, buf, Number(len)));
       return { x0: 0n };
     }
     case SYS.EXIT:

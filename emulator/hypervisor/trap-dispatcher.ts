@@ -12,6 +12,8 @@ export class TrapDispatcher {
   /** Trap classes that stop the persona (after being handled), e.g. for a debugger. */
   readonly stopOn = new Set<TrapClass>();
   private readonly storm = new StormDetector();
+  /** Trap times are counter ticks since the persona was created. */
+  private readonly origin = counterNow();
 
   constructor(
     private readonly log: TrapLog,
@@ -22,7 +24,7 @@ export class TrapDispatcher {
 
   dispatch(t: Trap, vcpu: Vcpu): TrapOutcome {
     let out = this.handlers[t.cls](t, vcpu, this.ctx);
-    this.log.appendRaw(t.cls, this.personaId, t.vcpu, t.el, t.pc, counterNow(), t.a0, t.a1, t.a2, t.a3, t.result);
+    this.log.appendRaw(t.cls, this.personaId, t.vcpu, t.el, t.pc, counterNow() - this.origin, t.a0, t.a1, t.a2, t.a3, t.result);
     if (out.kind !== 'resume') return out;
     const storm = this.storm.observe(t);
     if (storm) return { kind: 'stop', reason: storm };
@@ -32,6 +34,6 @@ export class TrapDispatcher {
 
   /** Records a trap that needs no decision (device access, interrupt injection). */
   record(cls: TrapClass, vcpu: number, el: number, pc: bigint, a0: bigint | number, a1: bigint | number, a2: bigint | number, a3: bigint | number): void {
-    this.log.appendRaw(cls, this.personaId, vcpu, el, pc, counterNow(), a0, a1, a2, a3, 0);
+    this.log.appendRaw(cls, this.personaId, vcpu, el, pc, counterNow() - this.origin, a0, a1, a2, a3, 0);
   }
 }

@@ -37,7 +37,7 @@ function onSemihosting(t: Trap, vcpu: Vcpu, ctx: TrapContext): TrapOutcome {
   const param = args[1]!;
   t.a0 = BigInt(op); t.a1 = param;
   const host: SemihostingHost = {
-    readMemory: (addr, len) => vcpu.physicalBytes(addr, len) ?? vcpu.readGuest(addr, len),
+    readMemory: (addr, len) => vcpu.guestBytes(addr, len),
     write: (b) => ctx.writeConsole(b),
     handles: ctx.semihostingHandles,
   };

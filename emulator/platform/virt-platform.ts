@@ -1,6 +1,7 @@
 // The devices of one persona's `virt` board and the windows they occupy: the single place that puts
 // each device at its address (from virt-map.ts) and wires its interrupt line into the GIC.
 import { GicV2 } from './gicv2';
+import { GicV2mFrame } from './gicv2m';
 import type { AccessSize, MmioDevice } from './mmio';
 import { PcieEcamEmpty } from './pcie-ecam-empty';
 import { Pl011Uart } from './pl011';
@@ -41,6 +42,10 @@ export function createVirtDevices(o: VirtDeviceOptions): VirtDevices {
   const windows: DeviceWindow[] = [
     { name: 'gicd', base: VIRT.gicDist.base, size: VIRT.gicDist.size, device: gic.distributor },
     { name: 'gicc', base: VIRT.gicCpu.base, size: VIRT.gicCpu.size, device: gic.cpuInterface },
+    {
+      name: 'gicv2m', base: VIRT.gicV2m.base, size: VIRT.gicV2m.size,
+      device: new GicV2mFrame((intid) => { gic.setLevel(intid, true); gic.setLevel(intid, false); }),
+    },
     { name: 'pl011', base: VIRT.uart.base, size: VIRT.uart.size, device: uart },
     { name: 'pl031', base: VIRT.rtc.base, size: VIRT.rtc.size, device: rtc },
     {
@@ -53,18 +58,19 @@ export function createVirtDevices(o: VirtDeviceOptions): VirtDevices {
 }
 
 /** Splits a 64-bit access to a 32-bit device into two 32-bit accesses (little-endian). */
-export function readWide(device: MmioDevice, offset: number, size: number): number {
+export function readWide(device: MmioDevice, offset: number, size: number): number | bigint {
   if (size !== 8) return device.read(offset, size as AccessSize);
-  const lo = device.read(offset, 4);
-  const hi = device.read(offset + 4, 4);
-  return lo + hi * 0x1_0000_0000;
+  const lo = device.read(offset, 4) >>> 0;
+  const hi = device.read(offset + 4, 4) >>> 0;
+  return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
-export function writeWide(device: MmioDevice, offset: number, size: number, value: number): void {
+export function writeWide(device: MmioDevice, offset: number, size: number, value: number | bigint): void {
   if (size !== 8) {
-    device.write(offset, size as AccessSize, value);
+    device.write(offset, size as AccessSize, Number(value));
     return;
   }
-  device.write(offset, 4, value % 0x1_0000_0000);
-  device.write(offset + 4, 4, Math.floor(value / 0x1_0000_0000));
+  const v = BigInt.asUintN(64, BigInt(value));
+  device.write(offset, 4, Number(v & 0xffff_ffffn));
+  device.write(offset + 4, 4, Number(v >> 32n));
 }

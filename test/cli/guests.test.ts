@@ -48,6 +48,8 @@ test('timer interrupts arrive at the deadline through the GIC and are acknowledg
   const r = runPersona(['run', guest('timer'), '--max-seconds', '30']);
   assert.match(r.stdout, /ok vtimer: 20 interrupts, none early/);
   assert.match(r.stdout, /ok ptimer: 20 interrupts, none early/);
+  assert.match(r.stderr, /\bsysreg\b/, 'timer register accesses are trap records');
+  assert.match(r.stderr, /\bwfi\b/);
   assert.equal(r.code, 0, r.stdout + r.stderr);
 });
 

@@ -12,6 +12,7 @@ function platform(cpus = 2): HypercallPlatform & { on: number[] } {
     cpuState: (i: number) => state[i]!,
     cpuOn: (i: number) => { state[i] = 'on'; p.on.push(i); },
     cpuOff: (i: number) => { state[i] = 'off'; },
+    cpuSuspend: () => undefined,
     isExecutable: (a: bigint) => a >= 0x4000_0000n && a < 0x4800_0000n,
   };
   return p;
@@ -33,6 +34,8 @@ test('PSCI_FEATURES answers for every function in the table and NOT_SUPPORTED ot
   for (const id of hypercallIds()) assert.equal(call(PSCI.FEATURES, [BigInt(id), 0n, 0n]).x0, PSCI_RET.SUCCESS, hypercallName(id));
   assert.equal(call(PSCI.FEATURES, [0x8400_00ffn, 0n, 0n]).x0, PSCI_RET.NOT_SUPPORTED);
   assert.equal(call(SMCCC.ARCH_FEATURES, [0x8000_8000n, 0n, 0n]).x0, -1n);
+  assert.equal(call(SMCCC.ARCH_FEATURES, [BigInt(SMCCC.VERSION), 0n, 0n]).x0, 0n);
+  assert.equal(call(SMCCC.ARCH_FEATURES, [BigInt(PSCI.VERSION), 0n, 0n]).x0, -1n, 'PSCI ids are not arch features');
 });
 
 test('CPU_ON: powers a CPU on once, refuses bad targets and entry points', () => {
@@ -65,4 +68,15 @@ test('SYSTEM_OFF halts with 0, SYSTEM_RESET halts with a reason', () => {
 test('unknown ids answer NOT_SUPPORTED', () => {
   for (const id of [0, 0x8400_00ff, 0xc600_0000, 0xffff_ffff, 0x8000_ffff]) assert.equal(hypercall(id), undefined);
   assert.equal(UNKNOWN_HYPERCALL.x0, -1n);
+});
+
+import { semihostingCall, SYS } from '../../emulator/hypervisor/semihosting';
+
+test('semihosting: a pointer to nowhere fails with -1, never reaches the host', () => {
+  const written: Uint8Array[] = [];
+  const host = { readMemory: () => undefined, write: (b: Uint8Array) => { written.push(b); }, handles: new Map([[1, true]]) };
+  for (const op of [SYS.WRITEC, SYS.WRITE0, SYS.WRITE, SYS.OPEN, SYS.EXIT]) {
+    assert.deepEqual(semihostingCall(op, 0xdead_0000n, host), { x0: 0xffff_ffff_ffff_ffffn }, `op 0x${op.toString(16)}`);
+  }
+  assert.equal(written.length, 0);
 });

@@ -59,7 +59,8 @@ export class GenericTimer {
     const t = this.timers[d.timer]!;
     const now = this.now();
     if (d.reg === 'cval') return t.cval;
-    if (d.reg === 'tval') return BigInt.asUintN(64, BigInt.asIntN(32, t.cval - now));
+    // TVAL is a signed 32-bit down-counter; bits 63:32 of the register read as zero (as QEMU).
+    if (d.reg === 'tval') return BigInt.asUintN(32, t.cval - now);
     return (t.ctl & (CTL_ENABLE | CTL_IMASK)) | ((t.ctl & CTL_ENABLE) !== 0n && now >= t.cval ? CTL_ISTATUS : 0n);
   }
 

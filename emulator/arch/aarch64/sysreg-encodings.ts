@@ -15,6 +15,7 @@ export const SYSREG = {
   VMPIDR_EL2: r(3, 4, 0, 0, 5),
   SPSR_EL1: r(3, 0, 4, 0, 0),
   SCTLR_EL1: r(3, 0, 1, 0, 0),
+  TCR_EL1: r(3, 0, 2, 0, 2),
   CNTFRQ_EL0: r(3, 3, 14, 0, 0),
   CNTPCT_EL0: r(3, 3, 14, 0, 1),
   CNTVCT_EL0: r(3, 3, 14, 0, 2),

@@ -4,12 +4,14 @@
 // and emulates the generic timer registers.
 import { CpRegSlot, RegisterBatch, UnicornEngine, type SysInsnAccess } from '../../engine/unicorn';
 import {
-  A64, UC_ARCH_ARM64, UC_ARM64_INS_MRS, UC_ARM64_INS_MSR, UC_CPU_ARM64_A72, UC_MODE_ARM, UC_PROT_ALL, xReg,
+  A64, UC_ARCH_ARM64, UC_ARM64_INS_MRS, UC_ARM64_INS_MSR, UC_CPU_ARM64_A72, UC_MODE_ARM, UC_PROT_ALL, xReg, xRegIndex,
 } from '../../engine/unicorn-constants';
 import { TrapClass } from '../../hypervisor/trap-class';
 import type { Trap } from '../../hypervisor/trap';
 import { EXCP, ExceptionInfoReader, type ExceptionInfo } from './exception-info';
-import { GenericTimer, TIMER_REGISTERS } from './generic-timer';
+import { counterNow, GenericTimer, TIMER_REGISTERS } from './generic-timer';
+import { translateStage1, type Stage1Regs } from './stage1-walk';
+import { esrSysReg } from './syndrome';
 import { ExceptionReflector, PSTATE_EL1H_MASKED, type EntryState, type GuestException } from './reflect';
 import { HCR, SCR_EL3_VALUE, SYSREG } from './sysreg-encodings';
 import { VTCR_VALUE } from './stage2';
@@ -45,8 +47,9 @@ export interface GuestMemoryRegion {
 export interface MmioWindow {
   base: bigint;
   size: bigint;
-  read: (offset: number, size: number) => number;
-  write: (offset: number, size: number, value: number) => void;
+  /** Numbers for accesses of up to 4 bytes, bigints for 8-byte accesses. */
+  read: (offset: number, size: number) => number | bigint;
+  write: (offset: number, size: number, value: number | bigint) => void;
 }
 
 export interface VcpuConfig {
@@ -98,6 +101,7 @@ export class Vcpu {
   private virqPending = false;
   private stopRequested = false;
   private wentIdle = false;
+  private idleSince: { pc: bigint; el: number; esr: number; at: bigint } | undefined;
 
   constructor(cfg: VcpuConfig) {
     this.index = cfg.index;
@@ -180,14 +184,73 @@ export class Vcpu {
     return undefined;
   }
 
-  /** Reads guest memory at a guest address (through unicorn, which follows the guest's translation). */
-  readGuest(address: bigint, length: number): Uint8Array {
-    return this.engine.readMemory(address, length);
+  /**
+   * Guest memory at a guest *virtual* address as the guest sees it now (through its stage-1 tables
+   * when its MMU is on), or undefined if any byte is unmapped. A copy when it crosses pages.
+   */
+  guestBytes(va: bigint, length: number): Uint8Array | undefined {
+    const regs = this.stage1Regs();
+    if ((regs.sctlr & 1n) === 0n) return this.physicalBytes(va, length);
+    const out = new Uint8Array(length);
+    for (let done = 0; done < length;) {
+      const a = va + BigInt(done);
+      const n = Math.min(length - done, 0x1000 - Number(a & 0xfffn));
+      const pa = translateStage1(a, regs, (p) => this.physicalU64(p));
+      const bytes = pa === undefined ? undefined : this.physicalBytes(pa, n);
+      if (!bytes) return undefined;
+      out.set(bytes, done);
+      done += n;
+    }
+    return out;
+  }
+
+  private stage1Regs(): Stage1Regs {
+    const sctlr = this.engine.readSysReg(SYSREG.SCTLR_EL1);
+    if ((sctlr & 1n) === 0n) return { sctlr, tcr: 0n, ttbr0: 0n, ttbr1: 0n };
+    return { sctlr, tcr: this.engine.readSysReg(SYSREG.TCR_EL1), ttbr0: this.engine.readReg(A64.TTBR0_EL1), ttbr1: this.engine.readReg(A64.TTBR1_EL1) };
+  }
+
+  private physicalU64(pa: bigint): bigint | undefined {
+    const b = this.physicalBytes(pa, 8);
+    return b && new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
   }
 
   /** Reflects the current trap's exception into the guest's EL1 vectors; returns the vector address. */
   reflect(ex: GuestException): bigint {
     return this.reflector.reflectSync(ex, this.entryState);
+  }
+
+  /** PSCI CPU_SUSPEND: idle until an interrupt is pending, like WFI. */
+  suspend(): void {
+    if (this.virqPending) return;
+    this.idle = true;
+    this.wentIdle = true;
+    this.requestStop();
+  }
+
+  /**
+   * Called when an idle vCPU is about to run again: records its WFI trap with the time it idled
+   * (known only now). Returns true if a stop-on-trap filter wants the vCPU stopped.
+   */
+  recordWakeUp(): boolean {
+    const w = this.idleSince;
+    if (!w) return false;
+    this.idleSince = undefined;
+    return this.emit(TrapClass.Wfi, w.pc, w.el, { syndrome: w.esr, vaddress: 0n, targetEl: 2 }, BigInt(w.esr), 0n, counterNow() - w.at);
+  }
+
+  private readonly pcBatch = new RegisterBatch([A64.PC, A64.PSTATE]);
+  private readonly where = { pc: 0n, el: 0 };
+
+  /**
+   * PC and exception level now, with one FFI call. Inside an MMIO callback unicorn has not synced
+   * the PC: it is then the start of the translation block that made the access.
+   */
+  whereNow(): { pc: bigint; el: number } {
+    const r = this.engine.readRegs(this.pcBatch);
+    this.where.pc = r[0]!;
+    this.where.el = Number((r[1]! >> 2n) & 3n);
+    return this.where;
   }
 
   // ---- virtual interrupts --------------------------------------------------------------------
@@ -243,10 +306,10 @@ export class Vcpu {
 
   // ---- traps ---------------------------------------------------------------------------------
 
-  private emit(cls: TrapClass, pc: bigint, el: number, info: ExceptionInfo): boolean {
+  private emit(cls: TrapClass, pc: bigint, el: number, info: ExceptionInfo, a0 = 0n, a1 = 0n, result = 0n): boolean {
     const t = this.trap;
     t.cls = cls; t.pc = pc; t.el = el; t.esr = info.syndrome; t.far = info.vaddress; t.targetEl = info.targetEl;
-    t.a0 = 0n; t.a1 = 0n; t.a2 = 0n; t.a3 = 0n; t.result = 0n;
+    t.a0 = a0; t.a1 = a1; t.a2 = 0n; t.a3 = 0n; t.result = result;
     const stop = this.onTrap(t, this);
     if (stop) this.requestStop();
     return stop;
@@ -285,12 +348,12 @@ export class Vcpu {
           if ((info.syndrome & 1) === 0 && !this.virqPending) { // WFI (not WFE) with nothing pending: idle
             this.idle = true;
             this.wentIdle = true;
-            this.emit(TrapClass.Wfi, pc, el, info);
+            this.idleSince = { pc, el, esr: info.syndrome, at: counterNow() };
             this.requestStop();
           }
           return;
         }
-        this.emit(this.isSemihostingCall(pc) ? TrapClass.Semihosting : TrapClass.Undefined, pc, el, info);
+        this.emit(this.isSemihostingCall(pc, el) ? TrapClass.Semihosting : TrapClass.Undefined, pc, el, info);
         return;
       case EXCP.PREFETCH_ABORT:
         this.emit(TrapClass.InstructionAbort, pc, el, info);
@@ -317,17 +380,11 @@ export class Vcpu {
     return ((EC.SVC64 << 26) | ESR_IL | ((insn >>> 5) & 0xffff)) >>> 0;
   }
 
-  private isSemihostingCall(pc: bigint): boolean {
-    const insn = this.physicalBytes(pc, 4) ?? this.tryReadGuest(pc, 4);
+  /** HLT #0xF000 at EL1 (QEMU, too, refuses semihosting from EL0 unless told otherwise). */
+  private isSemihostingCall(pc: bigint, el: number): boolean {
+    if (el !== 1) return false;
+    const insn = this.guestBytes(pc, 4);
     return insn !== undefined && (insn[0]! | (insn[1]! << 8) | (insn[2]! << 16) | (insn[3]! << 24)) >>> 0 === SEMIHOSTING_HLT;
-  }
-
-  private tryReadGuest(address: bigint, length: number): Uint8Array | undefined {
-    try {
-      return this.readGuest(address, length);
-    } catch {
-      return undefined;
-    }
   }
 
   /**
@@ -343,10 +400,18 @@ export class Vcpu {
     return ((ec << 26) | ESR_IL | wnr | DFSC_SYNC_EXTERNAL) >>> 0;
   }
 
+
   private onSysReg(access: SysInsnAccess, write: boolean): boolean {
     if (!this.timer.owns(access)) return false;
-    if (write) this.timer.write(access, access.value);
-    else this.engine.writeReg(access.rt, this.timer.read(access));
+    let value = access.value;
+    if (write) this.timer.write(access, value);
+    else {
+      value = this.timer.read(access);
+      this.engine.writeReg(access.rt, value);
+    }
+    const at = this.whereNow();
+    const esr = esrSysReg({ ...access, rt: xRegIndex(access.rt), read: !write });
+    this.emit(TrapClass.SysReg, at.pc, at.el, { syndrome: esr, vaddress: 0n, targetEl: 2 }, BigInt(esr), value);
     return true;
   }
 

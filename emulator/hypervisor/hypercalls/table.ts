@@ -14,6 +14,8 @@ export interface HypercallPlatform {
   cpuOn(index: number, entry: bigint, context: bigint): void;
   /** Powers the calling vCPU off. */
   cpuOff(caller: number): void;
+  /** The calling vCPU waits for an interrupt (a standby power state). */
+  cpuSuspend(caller: number): void;
   /** True when `entry` is an address the vCPU can execute (inside guest RAM or flash). */
   isExecutable(entry: bigint): boolean;
 }
@@ -71,13 +73,18 @@ const halt = (code: number, reason: string): HypercallResult => ({ x0: 0n, outco
 
 const entries: [number, string, Handler][] = [
   [SMCCC.VERSION, 'SMCCC_VERSION', () => ok(SMCCC_VERSION_1_1)],
-  [SMCCC.ARCH_FEATURES, 'SMCCC_ARCH_FEATURES', (c) => ok(table.has(Number(c.args[0] & 0xffff_ffffn)) && Number(c.args[0]) !== SMCCC.ARCH_FEATURES ? SMCCC_RET.SUCCESS : SMCCC_RET.NOT_SUPPORTED)],
+  // Only Arm-architecture calls (owner 0) are its features: no workaround ids are implemented.
+  [SMCCC.ARCH_FEATURES, 'SMCCC_ARCH_FEATURES', (c) => {
+    const id = Number(c.args[0] & 0xffff_ffffn);
+    return ok((id >>> 24) === 0x80 && table.has(id) ? SMCCC_RET.SUCCESS : SMCCC_RET.NOT_SUPPORTED);
+  }],
   [PSCI.VERSION, 'PSCI_VERSION', () => ok(PSCI_VERSION_1_1)],
   // Every function this table answers is a feature (SMCCC 1.1 discovery asks for SMCCC_VERSION here);
   // CPU_SUSPEND's answer 0 also means "original power-state format, no OS-initiated mode".
   [PSCI.FEATURES, 'PSCI_FEATURES', (c) => ok(table.has(Number(c.args[0] & 0xffff_ffffn)) ? PSCI_RET.SUCCESS : PSCI_RET.NOT_SUPPORTED)],
-  [PSCI.CPU_SUSPEND, 'PSCI_CPU_SUSPEND', () => ok(PSCI_RET.SUCCESS)],
-  [PSCI.CPU_SUSPEND64, 'PSCI_CPU_SUSPEND64', () => ok(PSCI_RET.SUCCESS)],
+  // Every power state is a standby: the vCPU waits for an interrupt as in WFI, then returns SUCCESS.
+  [PSCI.CPU_SUSPEND, 'PSCI_CPU_SUSPEND', (c) => { c.platform.cpuSuspend(c.caller); return ok(PSCI_RET.SUCCESS); }],
+  [PSCI.CPU_SUSPEND64, 'PSCI_CPU_SUSPEND64', (c) => { c.platform.cpuSuspend(c.caller); return ok(PSCI_RET.SUCCESS); }],
   [PSCI.CPU_OFF, 'PSCI_CPU_OFF', (c) => { c.platform.cpuOff(c.caller); return ok(PSCI_RET.SUCCESS); }],
   [PSCI.CPU_ON, 'PSCI_CPU_ON', (c) => cpuOn({ ...c, args: [c.args[0] & 0xffff_ffffn, c.args[1] & 0xffff_ffffn, c.args[2] & 0xffff_ffffn] })],
   [PSCI.CPU_ON64, 'PSCI_CPU_ON64', cpuOn],
