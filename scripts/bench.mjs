@@ -8,6 +8,7 @@
 // because the host is noisy. Guests are build/guests/bench*.elf (test/guests/bench*/), built first.
 // Ends with a `BENCH_JSON {...}` line. Exit status: 0 ran (goals met or not), 1 a correctness or
 // run failure (e.g. persona and QEMU print different checksums), 2 bad arguments / no guests.
+// PERSONA_BENCH_QEMU=/path/to/qemu-system-aarch64 picks another QEMU build.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -17,7 +18,7 @@ import { runProblem, timedRun, versionOf } from './bench/proc.mjs';
 import { cell, fmt, summary, table } from './bench/stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const QEMU = 'qemu-system-aarch64';
+const QEMU = process.env.PERSONA_BENCH_QEMU || 'qemu-system-aarch64'; // override to test another build
 const QEMU_ARGS = ['-M', 'virt', '-cpu', 'cortex-a72', '-nographic', '-kernel'];
 const TICK_HZ = 62.5e6; // CNTVCT_EL0 on virt (QEMU and persona)
 const COMPUTE_GINSN = 1.49; // instructions in bench.elf, in G
@@ -188,7 +189,7 @@ for (const m of MEASURES) {
     const f = summary(res.floor);
     rows.push(['  reference: `node -e 0` (Node alone)', cell(f, 's'), '—', '—', '—', '—']);
     json.measures.nodeFloor = { unit: 's', node: f };
-    if (p) notes.push(`startup: Node itself takes ${fmt(f.median, 's')} of persona's ${fmt(p.median, 's')}; persona's own start-up is ~${fmt(p.median - f.median, 's')} (QEMU total ${fmt(q?.median, 's')})`);
+    if (p) notes.push(`startup: Node itself takes ${fmt(f.median, 's')} of persona's ${fmt(p.median, 's')}; persona's own start-up is ~${fmt(p.median - f.median, 's')}${q ? ` (QEMU total ${fmt(q.median, 's')})` : ''}`);
   }
   if (res.qemuSkipped && qemuVersion) notes.push(`${m.key}: QEMU figures skipped — ${res.qemuSkipped}`);
   if (met === false && m.goal.ratio != null)
