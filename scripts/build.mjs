@@ -30,6 +30,7 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: { persona: join(root, 'bin/src/main.ts') }, outdir: join(root, 'dist') }),
+  build({ ...common, entryPoints: { 'gen-abi': join(root, 'scripts/gen-abi.ts') }, outdir: join(root, 'out/scripts') }),
   build({
     ...common,
     entryPoints: findTests(join(root, 'test')).map((p) => ({ in: p, out: relative(join(root, 'test'), p).replace(/\.ts$/, '') })),

@@ -14,6 +14,7 @@ import { TrapClass } from './trap-class';
 import { TrapDispatcher } from './trap-dispatcher';
 import type { TrapOutcome } from './trap';
 import type { HypercallPlatform } from './hypercalls/table';
+import type { ChannelEnd } from './hypercalls/persona-abi';
 
 /** Where the hypervisor keeps its own memory (stage-2 tables): outside any guest's IPA space. */
 const HYPERVISOR_MEMORY_BASE = 0xf0_0000_0000n;
@@ -55,6 +56,11 @@ export class Persona {
   private ending: PersonaExit | undefined;
   private readonly deviceNames: string[] = [];
   private readonly inputQueue: Buffer[] = [];
+  private readonly startCounter = counterNow();
+  /** This persona's ends of its channels (set up by the device). */
+  readonly channels: ChannelEnd[] = [];
+  /** Rings a channel peer's doorbell (set by the device; absent for a lone persona). */
+  ringPeer?: (ch: ChannelEnd, payload: number) => boolean;
   private readonly onConsole: (bytes: Uint8Array) => void;
 
   constructor(cfg: PersonaConfig) {
@@ -85,6 +91,16 @@ export class Persona {
       },
       cpuSuspend: (i) => this.vcpus[i]!.suspend(),
       isExecutable: (a) => this.isGuestMemory(a),
+      services: {
+        personaId: cfg.id,
+        personaName: cfg.name,
+        channel: (index) => this.channels[index],
+        notify: (ch, payload) => this.ringPeer?.(ch, payload) ?? false,
+        readGuest: (va, len) => this.vcpus[this.current]!.guestBytes(va, len),
+        console: (b) => this.onConsole(b),
+        yieldCpu: (i) => this.vcpus[i]!.requestStop(),
+        virtualTime: () => counterNow() - this.startCounter,
+      },
     };
     this.dispatcher = new TrapDispatcher(this.trapLog, this.id, { hypercalls, writeConsole: (b) => this.onConsole(b), semihostingHandles: new Map() });
 

@@ -27,7 +27,7 @@ function onHypercall(t: Trap, vcpu: Vcpu, ctx: TrapContext): TrapOutcome {
   const r = entry ? entry.handler({ id, args: [a[1]!, a[2]!, a[3]!], caller: vcpu.index, platform: ctx.hypercalls }) : UNKNOWN_HYPERCALL;
   t.result = BigInt.asUintN(64, r.x0);
   // SMCCC: results in x0..x3; x1..x3 are returned unchanged by calls that have one result.
-  vcpu.writeResults(r.x0, a[1]!, a[2]!, a[3]!);
+  vcpu.writeResults(r.x0, r.x1 ?? a[1]!, r.x2 ?? a[2]!, r.x3 ?? a[3]!);
   return r.outcome ?? RESUME;
 }
 

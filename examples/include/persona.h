@@ -96,34 +96,9 @@ typedef unsigned long uptr;
 #define CNT_CTL_IMASK   (1u << 1)
 #define CNT_CTL_ISTATUS (1u << 2)
 
-/* ---- SMCCC (Arm DEN0028) and PSCI (Arm DEN0022), called with HVC #0 ---- */
-#define SMCCC_VERSION           0x80000000u
-#define SMCCC_ARCH_FEATURES     0x80000001u
-#define PSCI_VERSION            0x84000000u
-#define PSCI_CPU_SUSPEND        0x84000001u
-#define PSCI_CPU_OFF            0x84000002u
-#define PSCI_CPU_ON             0x84000003u
-#define PSCI_AFFINITY_INFO      0x84000004u
-#define PSCI_MIGRATE_INFO_TYPE  0x84000006u
-#define PSCI_SYSTEM_OFF         0x84000008u
-#define PSCI_SYSTEM_RESET       0x84000009u
-#define PSCI_FEATURES           0x8400000Au
-#define PSCI_SYSTEM_SUSPEND     0x8400000Eu
-#define PSCI_SYSTEM_RESET2      0x84000012u
-#define PSCI_CPU_SUSPEND64      0xC4000001u
-#define PSCI_CPU_ON64           0xC4000003u
-#define PSCI_AFFINITY_INFO64    0xC4000004u
-#define PSCI_SYSTEM_SUSPEND64   0xC400000Eu
-#define PSCI_SYSTEM_RESET2_64   0xC4000012u
-#define PSCI_SUCCESS             0
-#define PSCI_NOT_SUPPORTED      -1
-#define PSCI_INVALID_PARAMETERS -2
-#define PSCI_DENIED             -3
-#define PSCI_ALREADY_ON         -4
-#define PSCI_ON_PENDING         -5
-#define PSCI_INTERNAL_FAILURE   -6
-#define PSCI_NOT_PRESENT        -7
-#define PSCI_DISABLED           -8
+/* ---- SMCCC, PSCI and the Persona hypercall ABI (called with HVC #0): generated from the
+ * hypervisor's own table, see docs/hypercalls.md ---- */
+#include "persona-hypercalls.h"
 #define PSCI_AFF_ON          0 /* AFFINITY_INFO results */
 #define PSCI_AFF_OFF         1
 #define PSCI_AFF_ON_PENDING  2
