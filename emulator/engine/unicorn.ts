@@ -44,7 +44,7 @@ function bindGuard(): GuardFfi {
   const { lib } = loadNativeHelpers();
   guardFfi = {
     hookAddress: lib.func('void *persona_block_hook_address(void)'),
-    create: lib.func('void *persona_guard_new(const char *library)'),
+    create: lib.func('void *persona_guard_new(const char *library, void *control)'),
     arm: lib.func('void persona_guard_arm(void *guard, int64_t delay_ns)'),
     disarm: lib.func('void persona_guard_disarm(void *guard)'),
     stops: lib.func('uint64_t persona_guard_stops(void *guard)'),
@@ -348,12 +348,18 @@ export class UnicornEngine {
   /**
    * Installs the native slice guard (emulator/engine/native/slice-guard.c): the only safe way to stop
    * a run from outside. unicorn's own timeout and uc_emu_stop from another thread can stop in the
-   * middle of a translation block and resume by re-running its first instructions.
+   * middle of a translation block and resume by re-running its first instructions. `control` is an
+   * optional pair of shared words [pause, kick] (e.g. on a SharedArrayBuffer): while either is
+   * non-zero, runs stop at the next block boundary.
    */
-  installSliceGuard(): void {
+  installSliceGuard(control?: Int32Array): void {
     if (this.guard) return;
     const g = bindGuard();
-    const guard = g.create(loadUnicorn().path);
+    if (control) {
+      if (control.length < 2) throw new RangeError('the slice guard\'s control words are [pause, kick]');
+      this.keepAlive.push(control);
+    }
+    const guard = g.create(loadUnicorn().path, control ?? null);
     if (!guard) throw new EngineError('persona_guard_new', -1, 'GUARD');
     this.guard = guard;
     const hh = [0];

@@ -15,6 +15,8 @@ import { TrapDispatcher } from './trap-dispatcher';
 import type { TrapOutcome } from './trap';
 import type { HypercallPlatform } from './hypercalls/table';
 import type { ChannelEnd } from './hypercalls/persona-abi';
+import type { MmioDevice } from '../platform/mmio';
+import { CONTROL, PERSONA_STATE, ringPeer, takeDoorbell, type PersonaLinks } from './persona-links';
 
 /** Where the hypervisor keeps its own memory (stage-2 tables): outside any guest's IPA space. */
 const HYPERVISOR_MEMORY_BASE = 0xf0_0000_0000n;
@@ -34,6 +36,8 @@ export interface PersonaConfig {
   tcgBufferBytes?: number;
   /** Guest console output (UART and semihosting), in order. */
   onConsole: (bytes: Uint8Array) => void;
+  /** Set when the persona is one of a device's: shared control, channels, assigned devices. */
+  links?: PersonaLinks;
 }
 
 export type PersonaExit =
@@ -55,19 +59,18 @@ export class Persona {
   private current = 0;
   private ending: PersonaExit | undefined;
   private readonly deviceNames: string[] = [];
+  private readonly deviceObjects: MmioDevice[] = [];
   private readonly inputQueue: Buffer[] = [];
   private readonly startCounter = counterNow();
-  /** This persona's ends of its channels (set up by the device). */
-  readonly channels: ChannelEnd[] = [];
-  /** Rings a channel peer's doorbell (set by the device; absent for a lone persona). */
-  ringPeer?: (ch: ChannelEnd, payload: number) => boolean;
+  private readonly links: PersonaLinks | undefined;
   private readonly onConsole: (bytes: Uint8Array) => void;
 
   constructor(cfg: PersonaConfig) {
     this.id = cfg.id;
     this.name = cfg.name;
     this.onConsole = cfg.onConsole;
-    this.trapLog = new TrapLog(cfg.trapLogCapacity);
+    this.links = cfg.links;
+    this.trapLog = new TrapLog(cfg.trapLogCapacity, cfg.links?.trapLog);
     this.ram = new Uint8Array(Number(cfg.ramBytes));
     this.flash = new Uint8Array(Number(VIRT.flash.size));
     this.devices = createVirtDevices({
@@ -94,35 +97,49 @@ export class Persona {
       services: {
         personaId: cfg.id,
         personaName: cfg.name,
-        channel: (index) => this.channels[index],
-        notify: (ch, payload) => this.ringPeer?.(ch, payload) ?? false,
+        channel: (index) => this.links?.channels[index]?.end,
+        notify: (ch, payload) => this.notifyPeer(ch, payload),
         readGuest: (va, len) => this.vcpus[this.current]!.guestBytes(va, len),
         console: (b) => this.onConsole(b),
         yieldCpu: (i) => this.vcpus[i]!.requestStop(),
         virtualTime: () => counterNow() - this.startCounter,
       },
     };
-    this.dispatcher = new TrapDispatcher(this.trapLog, this.id, { hypercalls, writeConsole: (b) => this.onConsole(b), semihostingHandles: new Map() });
+    const foreign = cfg.links?.foreign ?? [];
+    this.dispatcher = new TrapDispatcher(this.trapLog, this.id, {
+      hypercalls, writeConsole: (b) => this.onConsole(b), semihostingHandles: new Map(),
+      foreignOwner: (ipa) => foreign.find((f) => ipa >= f.base && ipa < f.base + f.size)?.owner,
+    });
 
+    // Guest-physical memory: flash, RAM, and the channel segments this persona was granted.
     const memory: GuestMemoryRegion[] = [
       { base: VIRT.flash.base, bytes: this.flash },
       { base: VIRT.ram.base, bytes: this.ram },
+      ...(cfg.links?.channels ?? []).map((c) => ({ base: c.end.base, bytes: c.memory })),
     ];
+    const windows = [
+      ...this.devices.windows,
+      ...(cfg.links?.ownedDevices ?? []).map((d) => ({ name: d.name, base: d.base, size: d.size, device: d.device, stride: undefined })),
+    ];
+    // Stage 2 maps exactly what exists for this persona: anything else (another persona's device or
+    // channel, RAM past the end) faults into the hypervisor.
     const stage2 = new Stage2Tables(HYPERVISOR_MEMORY_BASE);
     const regions: Stage2Region[] = [
       { base: VIRT.flash.base, size: VIRT.flash.size, device: false },
       { base: VIRT.ram.base, size: cfg.ramBytes, device: false },
-      ...this.devices.windows.map((w) => ({ base: w.base, size: (w.size + 0xfffn) & ~0xfffn, device: true })),
+      ...(cfg.links?.channels ?? []).map((c) => ({ base: c.end.base, size: c.end.size, device: false })),
+      ...windows.map((w) => ({ base: w.base, size: (w.size + 0xfffn) & ~0xfffn, device: true })),
     ];
     for (const r of regions) stage2.map(r);
     const tables = new Uint8Array(stage2.byteLength);
     tables.set(stage2.bytes());
-    const mmio = this.devices.windows.map((w, i) => this.mmioWindow(w.name, i, w.base, w.size, w.stride, w.device));
+    const mmio = windows.map((w, i) => this.mmioWindow(w.name, i, w.base, w.size, w.stride, w.device));
 
     for (let i = 0; i < cfg.cpus; i++) {
       this.vcpus.push(new Vcpu({
         index: i, memory, mmio, stage2: { base: HYPERVISOR_MEMORY_BASE, bytes: tables },
         tcgBufferBytes: cfg.tcgBufferBytes ?? 128 << 20,
+        control: cfg.links?.control,
         setTimerLine: (intid, level, cpu) => this.devices.gic.setLevel(intid, level, cpu),
         onTrap: (t, v) => this.onTrap(this.dispatcher.dispatch(t, v)),
       }));
@@ -130,8 +147,9 @@ export class Persona {
     this.dtbAddress = this.load(cfg);
   }
 
-  private mmioWindow(name: string, index: number, base: bigint, size: bigint, stride: number | undefined, device: VirtDevices['windows'][number]['device']): MmioWindow {
+  private mmioWindow(name: string, index: number, base: bigint, size: bigint, stride: number | undefined, device: MmioDevice): MmioWindow {
     this.deviceNames[index] = name;
+    this.deviceObjects[index] = device;
     const at = (off: number) => (stride ? off % stride : off);
     return {
       base, size,
@@ -154,7 +172,49 @@ export class Persona {
   }
 
   deviceRegisterName(index: number, offset: number): string | undefined {
-    return this.devices.windows[index]?.device.registerName?.(offset);
+    return this.deviceObjects[index]?.registerName?.(offset);
+  }
+
+  // ---- channels ----------------------------------------------------------------------------------
+
+  private notifyPeer(ch: ChannelEnd, payload: number): boolean {
+    const link = this.links?.channels.find((l) => l.end.id === ch.id);
+    if (!link || !ringPeer(link, payload)) return false;
+    const w = this.vcpus[this.current]!.whereNow();
+    this.dispatcher.record(TrapClass.Channel, this.current, w.el, w.pc, ch.id, 0, payload >>> 0, ch.peer);
+    return true;
+  }
+
+  /** Doorbells that rang for this persona become pending doorbell interrupts (edges) in its GIC. */
+  private takeDoorbells(): void {
+    for (const link of this.links?.channels ?? []) {
+      const payload = takeDoorbell(link);
+      if (payload === undefined) continue;
+      this.devices.gic.setLevel(link.end.intid, true);
+      this.devices.gic.setLevel(link.end.intid, false);
+      const v = this.vcpus[0]!;
+      const w = v.whereNow();
+      this.dispatcher.record(TrapClass.Channel, 0, w.el, w.pc, link.end.id, 1, payload, link.end.peer);
+    }
+  }
+
+  /** Handles what the device asked for in the control words; resolves when not paused. */
+  private async serveControl(): Promise<void> {
+    const c = this.links?.control;
+    if (!c) return;
+    Atomics.store(c, CONTROL.ATTENTION, 0);
+    this.takeDoorbells();
+    if (this.inputQueue.length > 0) this.pumpConsoleInput();
+    if (Atomics.load(c, CONTROL.PAUSE) === 0) return;
+    this.devices.uart.flush();
+    Atomics.store(c, CONTROL.STATE, PERSONA_STATE.PAUSED);
+    Atomics.notify(c, CONTROL.STATE);
+    while (Atomics.load(c, CONTROL.PAUSE) !== 0 && !this.ending) {
+      await Atomics.waitAsync(c, CONTROL.PAUSE, 1, 50).value;
+    }
+    Atomics.store(c, CONTROL.STATE, PERSONA_STATE.RUNNING);
+    Atomics.notify(c, CONTROL.STATE);
+    this.takeDoorbells();
   }
 
   private isGuestMemory(a: bigint): boolean {
@@ -232,7 +292,10 @@ export class Persona {
     const deadline = opts.maxSeconds ? Date.now() + opts.maxSeconds * 1000 : Infinity;
     let lastYield = Date.now();
     let next = 0;
+    const control = this.links?.control;
+    if (control) Atomics.store(control, CONTROL.STATE, PERSONA_STATE.RUNNING);
     while (!this.ending) {
+      if (control && (Atomics.load(control, CONTROL.ATTENTION) | Atomics.load(control, CONTROL.PAUSE)) !== 0) await this.serveControl();
       if (this.inputQueue.length > 0) this.pumpConsoleInput();
       const now = counterNow();
       for (const v of this.vcpus) if (v.power === 'on') v.timer.update(now);
@@ -269,6 +332,10 @@ export class Persona {
       }
     }
     this.devices.uart.flush();
+    if (control) {
+      Atomics.store(control, CONTROL.STATE, PERSONA_STATE.EXITED);
+      Atomics.notify(control, CONTROL.STATE);
+    }
     return this.ending;
   }
 
@@ -282,7 +349,9 @@ export class Persona {
     }
     const waitMs = due === undefined ? 10 : Number(ticksToMicros(due > counterNow() ? due - counterNow() : 0n)) / 1000;
     const bounded = Math.min(waitMs, 10, Math.max(0, deadline - Date.now()));
-    if (bounded >= 1) await new Promise((r) => setTimeout(r, bounded));
+    const control = this.links?.control;
+    if (bounded >= 1 && control) await Atomics.waitAsync(control, CONTROL.ATTENTION, 0, bounded).value; // a doorbell or a pause wakes it
+    else if (bounded >= 1) await new Promise((r) => setTimeout(r, bounded));
     else {
       const until = process.hrtime.bigint() + BigInt(Math.round(bounded * 1e6));
       while (process.hrtime.bigint() < until) { /* sub-millisecond deadline: spin */ }

@@ -28,9 +28,11 @@ export enum TrapClass {
   IsolationViolation = 11,
   /** Anything the hypervisor could not classify; the guest is stopped. */
   Unknown = 12,
+  /** A channel message: sent (doorbell rung) or received (doorbell interrupt made pending). */
+  Channel = 13,
 }
 
-export const TRAP_CLASS_COUNT = 13;
+export const TRAP_CLASS_COUNT = 14;
 
 /** User-facing names, used in the trap log, CLI filters and the trace. */
 export const TRAP_CLASS_NAMES: Readonly<Record<TrapClass, string>> = {
@@ -47,6 +49,7 @@ export const TRAP_CLASS_NAMES: Readonly<Record<TrapClass, string>> = {
   [TrapClass.Wfi]: 'wfi',
   [TrapClass.IsolationViolation]: 'isolation-violation',
   [TrapClass.Unknown]: 'unknown',
+  [TrapClass.Channel]: 'channel',
 };
 
 export function trapClassByName(name: string): TrapClass | undefined {

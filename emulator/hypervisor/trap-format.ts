@@ -14,6 +14,8 @@ export interface TrapNames {
   hypercall?(id: number): string | undefined;
   /** Name of a device register ("UARTFR"). */
   register?(device: number, offset: number): string | undefined;
+  /** Name of a channel by id ("chat"). */
+  channel?(id: number): string | undefined;
 }
 
 const TICKS_PER_MS = Number(COUNTER_HZ) / 1000;
@@ -146,9 +148,18 @@ function detail(r: TrapRecord, names: TrapNames): string {
       const acc = accessLabel(r.a3);
       return `${acc.label} PA ${hex(r.a0)} owned by ${names.persona(Number(r.a1))}${acc.write ? ` value ${hex(r.a2)}` : ''}`;
     }
+    case TrapClass.Channel:
+      return `${channelLabel(r, names)} payload ${hex(r.a2)}`;
     default:
       return `a0=${hex(r.a0)} a1=${hex(r.a1)} a2=${hex(r.a2)} a3=${hex(r.a3)} -> ${formatResult(r.result)}`;
   }
+}
+
+/** "chat#0 send -> work" / "chat#0 receive <- personal". */
+function channelLabel(r: TrapRecord, names: TrapNames): string {
+  const id = Number(r.a0);
+  const send = r.a1 === 0n;
+  return `${names.channel?.(id) ?? 'channel'}#${id} ${send ? 'send ->' : 'receive <-'} ${names.persona(Number(r.a3))}`;
 }
 
 function vector(r: TrapRecord): string {
@@ -190,6 +201,8 @@ export function trapArgs(r: TrapRecord, names: TrapNames): Record<string, string
       return { ...base, esr: hex(r.a0), idledTicks: hex(r.result) };
     case TrapClass.IsolationViolation:
       return { ...base, address: hex(r.a0), owner: names.persona(Number(r.a1)), access: accessLabel(r.a3).label, value: hex(r.a2) };
+    case TrapClass.Channel:
+      return { ...base, channel: Number(r.a0), direction: r.a1 === 0n ? 'send' : 'receive', payload: hex(r.a2), peer: names.persona(Number(r.a3)) };
     default:
       return { ...base, a0: hex(r.a0), a1: hex(r.a1), a2: hex(r.a2), a3: hex(r.a3), result: hex(r.result) };
   }

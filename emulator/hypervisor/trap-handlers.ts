@@ -7,6 +7,7 @@ import { RESUME, type Trap, type TrapOutcome } from './trap';
 import { TrapClass } from './trap-class';
 import { hypercall, UNKNOWN_HYPERCALL, type HypercallPlatform } from './hypercalls/table';
 import { semihostingCall, type SemihostingHost } from './semihosting';
+import { packAccess } from './trap-log';
 
 /** What handlers may use of the persona. */
 export interface TrapContext {
@@ -15,6 +16,8 @@ export interface TrapContext {
   writeConsole(bytes: Uint8Array): void;
   /** Semihosting console handles the guest opened. */
   semihostingHandles: Map<number, boolean>;
+  /** The persona that owns a guest-physical address this persona may not touch, if any. */
+  foreignOwner(ipa: bigint): number | undefined;
 }
 
 export type TrapHandler = (trap: Trap, vcpu: Vcpu, ctx: TrapContext) => TrapOutcome;
@@ -57,12 +60,30 @@ function reflect(t: Trap, vcpu: Vcpu): TrapOutcome {
   return RESUME;
 }
 
-function reflectAbort(t: Trap, vcpu: Vcpu): TrapOutcome {
-  // A stage-2 fault (EL2 target) means nothing exists at that guest-physical address: the guest
-  // sees a synchronous external abort. A stage-1 fault is the guest's own and goes back as is.
-  const esr = t.targetEl === 2 ? vcpu.externalAbortSyndrome(t) : t.esr;
-  t.a0 = BigInt(esr); t.a1 = t.far;
-  t.a2 = vcpu.reflect({ esr, far: t.far, returnAddress: t.pc });
+function reflectAbort(t: Trap, vcpu: Vcpu, ctx: TrapContext): TrapOutcome {
+  if (t.targetEl !== 1) return reflectStage2Abort(t, vcpu, ctx);
+  // A stage-1 fault is the guest's own: it goes back as is.
+  t.a0 = BigInt(t.esr); t.a1 = t.far;
+  t.a2 = vcpu.reflect({ esr: t.esr, far: t.far, returnAddress: t.pc });
+  return RESUME;
+}
+
+/**
+ * A stage-2 fault means nothing of this persona's exists at that guest-physical address: the guest
+ * sees a synchronous external abort (as on QEMU for unassigned addresses). When the address belongs
+ * to another persona (its device or channel), it is also an isolation violation.
+ */
+function reflectStage2Abort(t: Trap, vcpu: Vcpu, ctx: TrapContext): TrapOutcome {
+  const esr = vcpu.externalAbortSyndrome(t);
+  const vector = vcpu.reflect({ esr, far: t.far, returnAddress: t.pc });
+  const fault = vcpu.stage2Fault(t);
+  const owner = ctx.foreignOwner(fault.ipa);
+  if (owner === undefined) {
+    t.a0 = BigInt(esr); t.a1 = t.far; t.a2 = vector;
+    return RESUME;
+  }
+  t.cls = TrapClass.IsolationViolation;
+  t.a0 = fault.ipa; t.a1 = BigInt(owner); t.a2 = fault.value; t.a3 = BigInt(packAccess(fault.size, fault.write));
   return RESUME;
 }
 
@@ -87,4 +108,5 @@ export const TRAP_HANDLERS: Readonly<Record<TrapClass, TrapHandler>> = {
   [TrapClass.Wfi]: resume,
   [TrapClass.IsolationViolation]: resume,
   [TrapClass.Unknown]: onUnknown,
+  [TrapClass.Channel]: resume,
 };

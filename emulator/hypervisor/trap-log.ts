@@ -25,6 +25,7 @@ import { TRAP_CLASS_COUNT, type TrapClass } from './trap-class';
 //   mmio               a0 device index, a1 register offset, a2 value, a3 access word (packAccess)
 //   wfi                a0 ESR (TI: WFI/WFE), result ticks idled
 //   isolation-violation a0 guest-physical address, a1 owning persona, a2 value, a3 access word
+//   channel            a0 channel id, a1 direction (0 send, 1 receive), a2 payload, a3 peer persona
 // result is 0 where the class has none.
 
 /** The access word of mmio / isolation-violation records: bits 3:0 size in bytes, bit 8 write. */

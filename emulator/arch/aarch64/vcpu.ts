@@ -61,6 +61,8 @@ export interface VcpuConfig {
   stage2: { base: bigint; bytes: Uint8Array };
   /** Translation cache size per vCPU. */
   tcgBufferBytes: number;
+  /** Shared [attention, pause] words: while either is set, runs stop at the next block. */
+  control?: Int32Array;
   /** Drives a timer PPI of this vCPU. */
   setTimerLine: (intid: number, level: boolean, cpu: number) => void;
   /** Receives every classified trap; returns true to stop the vCPU's current run. */
@@ -116,7 +118,7 @@ export class Vcpu {
     for (const m of cfg.memory) e.mapRam(m.base, m.bytes, UC_PROT_ALL);
     e.mapRam(cfg.stage2.base, cfg.stage2.bytes, UC_PROT_ALL);
     for (const w of cfg.mmio) e.mapMmio(w.base, w.size, w.read, w.write);
-    e.installSliceGuard();
+    e.installSliceGuard(cfg.control);
     this.info = new ExceptionInfoReader(e);
     this.reflector = new ExceptionReflector(e);
     this.timer = new GenericTimer(cfg.index, cfg.setTimerLine);
@@ -385,6 +387,23 @@ export class Vcpu {
     if (el !== 1) return false;
     const insn = this.guestBytes(pc, 4);
     return insn !== undefined && (insn[0]! | (insn[1]! << 8) | (insn[2]! << 16) | (insn[3]! << 24)) >>> 0 === SEMIHOSTING_HLT;
+  }
+
+  /**
+   * What the stage-2 fault of the current trap touched: the guest-physical address (HPFAR_EL2 with
+   * the page offset from FAR), and, when the syndrome is valid (ISV), the access size, direction and
+   * the value a store wanted to write.
+   */
+  stage2Fault(trap: Trap): { ipa: bigint; size: number; write: boolean; value: bigint } {
+    const hpfar = this.engine.readSysReg(SYSREG.HPFAR_EL2);
+    const ipa = ((hpfar >> 4n) << 12n) | (trap.far & 0xfffn);
+    const isv = (trap.esr >>> 24) & 1;
+    const write = ((trap.esr >>> 6) & 1) === 1;
+    if (!isv) return { ipa, size: 0, write, value: 0n };
+    const size = 1 << ((trap.esr >>> 22) & 3);
+    const srt = (trap.esr >>> 16) & 31;
+    const value = write && srt !== 31 ? this.readX(srt) & (size === 8 ? 0xffff_ffff_ffff_ffffn : (1n << BigInt(size * 8)) - 1n) : 0n;
+    return { ipa, size, write, value };
   }
 
   /**

@@ -8,8 +8,10 @@
  * every run). A block hook runs before the block's own entry check, so a stop requested from it
  * takes effect before any instruction of the block executes.
  *
- * The hook costs one native call per block and no JS. Anyone may raise `stop` (the alarm thread at
- * a deadline, or another thread that wants the vCPU paused); the hook turns it into uc_emu_stop.
+ * The hook costs one native call per block and no JS. Two things make it stop the run: its own
+ * `stop` word (raised by the alarm thread at a slice deadline), and an optional pair of words the
+ * hypervisor shares with other threads (pause, kick: any non-zero value stops every block until
+ * the hypervisor clears it), so another thread can stop a running vCPU at the next block.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -22,7 +24,8 @@ typedef struct uc_struct uc_engine;
 typedef int (*uc_emu_stop_fn)(uc_engine *uc);
 
 struct persona_guard {
-    volatile uint32_t stop;     /* non-zero: stop at the next block boundary (shared with JS) */
+    volatile uint32_t stop;     /* non-zero: stop at the next block boundary (the alarm's deadline) */
+    volatile uint32_t *control; /* optional shared words [pause, kick]: non-zero stops too */
     uint32_t reserved;
     uint64_t stops;             /* stops this hook has made */
     uc_emu_stop_fn emu_stop;
@@ -45,7 +48,8 @@ void persona_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *us
     struct persona_guard *g = user;
     (void)address;
     (void)size;
-    if (__atomic_load_n(&g->stop, __ATOMIC_RELAXED)) {
+    volatile uint32_t *c = g->control;
+    if (__atomic_load_n(&g->stop, __ATOMIC_RELAXED) || (c && (__atomic_load_n(&c[0], __ATOMIC_RELAXED) | __atomic_load_n(&c[1], __ATOMIC_RELAXED)))) {
         __atomic_store_n(&g->stop, 0, __ATOMIC_RELAXED);
         g->stops++;
         g->emu_stop(uc);
@@ -79,8 +83,9 @@ static void *alarm_main(void *arg)
     return NULL;
 }
 
-/* `library` is the already loaded libunicorn, for uc_emu_stop. NULL on failure. */
-struct persona_guard *persona_guard_new(const char *library)
+/* `library` is the already loaded libunicorn, for uc_emu_stop; `control` the optional shared
+ * [pause, kick] words (NULL: none). NULL on failure. */
+struct persona_guard *persona_guard_new(const char *library, volatile uint32_t *control)
 {
     void *lib = dlopen(library, RTLD_NOW | RTLD_NOLOAD);
     if (!lib)
@@ -92,6 +97,7 @@ struct persona_guard *persona_guard_new(const char *library)
     if (!g)
         return NULL;
     g->emu_stop = stop;
+    g->control = control;
     g->deadline_ns = INT64_MAX;
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
