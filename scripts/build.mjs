@@ -29,7 +29,11 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: { persona: join(root, 'bin/src/main.ts') }, outdir: join(root, 'dist') }),
+  build({
+    ...common,
+    entryPoints: { persona: join(root, 'bin/src/main.ts'), 'persona-worker': join(root, 'emulator/hypervisor/persona-worker.ts') },
+    outdir: join(root, 'dist'),
+  }),
   build({ ...common, entryPoints: { 'gen-abi': join(root, 'scripts/gen-abi.ts') }, outdir: join(root, 'out/scripts') }),
   build({
     ...common,

@@ -12,6 +12,8 @@ import { DEFAULT_RAM_BYTES, VIRT } from '../../emulator/platform/virt-map';
 import { writeChromeTrace } from '../../emulator/trace/chrome-trace';
 import { helpText, parseAddress, parseArgs, parseNumber, parseSize, type OptionSpec } from './args';
 import { EXIT, UsageError } from './errors';
+import { runDevice } from './device-run';
+import { loadManifest } from '../../emulator/hypervisor/manifest';
 
 const OPTIONS: readonly OptionSpec[] = [
   { name: 'ram', value: 'SIZE', help: 'guest RAM at 0x40000000, up to 4G (default 128M, as QEMU virt)' },
@@ -25,7 +27,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'help', help: 'show this help' },
 ];
 
-const USAGE = 'usage: persona run <elf|Image|bin> [--ram 128M] [--cpus N] [--max-seconds S] [--trace traps.json] [--log-traps]';
+const USAGE = 'usage: persona run <elf|Image|bin|device.json> [--ram 128M] [--cpus N] [--max-seconds S] [--trace traps.json] [--log-traps]';
 /** One host buffer backs guest RAM, and a typed array holds at most 4 GiB. */
 const MAX_RAM = 4n << 30n;
 
@@ -53,6 +55,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   const logTraps = options.has('log-traps');
 
   if (statSync(path).isDirectory()) throw new UsageError(`persona run: ${path} is a directory, not a guest image`);
+  if (path.endsWith('.json')) {
+    for (const o of ['ram', 'cpus', 'bootargs', 'format', 'load-address']) {
+      if (options.has(o)) throw new UsageError(`persona run: --${o} does not apply to a device manifest: set it per persona in ${path}`);
+    }
+    return runDevice(loadManifest(path), { maxSeconds, tracePath, logTraps });
+  }
   const bytes = readFileSync(path);
   const image = loadGuestImage(path, bytes, {
     regions: [

@@ -38,6 +38,8 @@ export interface PersonaConfig {
   onConsole: (bytes: Uint8Array) => void;
   /** Set when the persona is one of a device's: shared control, channels, assigned devices. */
   links?: PersonaLinks;
+  /** Counter value trap times count from (a device gives all its personas the same one). */
+  clockOrigin?: bigint;
 }
 
 export type PersonaExit =
@@ -106,7 +108,7 @@ export class Persona {
       },
     };
     const foreign = cfg.links?.foreign ?? [];
-    this.dispatcher = new TrapDispatcher(this.trapLog, this.id, {
+    this.dispatcher = new TrapDispatcher(this.trapLog, this.id, cfg.clockOrigin ?? counterNow(), {
       hypercalls, writeConsole: (b) => this.onConsole(b), semihostingHandles: new Map(),
       foreignOwner: (ipa) => foreign.find((f) => ipa >= f.base && ipa < f.base + f.size)?.owner,
     });

@@ -12,12 +12,12 @@ export class TrapDispatcher {
   /** Trap classes that stop the persona (after being handled), e.g. for a debugger. */
   readonly stopOn = new Set<TrapClass>();
   private readonly storm = new StormDetector();
-  /** Trap times are counter ticks since the persona was created. */
-  private readonly origin = counterNow();
 
   constructor(
     private readonly log: TrapLog,
     private readonly personaId: number,
+    /** Trap times are counter ticks since this counter value (the persona's or its device's start). */
+    private readonly origin: bigint,
     private readonly ctx: TrapContext,
     private readonly handlers: Readonly<Record<TrapClass, TrapHandler>> = TRAP_HANDLERS,
   ) {}

@@ -1,0 +1,106 @@
+// `persona run device.json`: runs every persona of a device manifest in parallel, prints each
+// persona's console with a coloured name prefix, and at the end a trap summary per persona.
+// Exit code: 3 if any persona faulted or was stopped, 4 on timeout, else the highest exit code.
+import { hypercallName } from '../../emulator/hypervisor/hypercalls/table';
+import { Device } from '../../emulator/hypervisor/device';
+import type { DeviceManifest } from '../../emulator/hypervisor/manifest';
+import type { PersonaExit } from '../../emulator/hypervisor/persona';
+import { formatTrap, trapSummaryTable, type TrapNames } from '../../emulator/hypervisor/trap-format';
+import type { TrapRecord } from '../../emulator/hypervisor/trap-log';
+import { writeChromeTrace } from '../../emulator/trace/chrome-trace';
+import { EXIT } from './errors';
+
+export interface DeviceRunOptions {
+  maxSeconds?: number;
+  tracePath?: string;
+  logTraps: boolean;
+}
+
+const COLOURS = [36, 35, 33, 32, 34, 31, 96, 95];
+
+/** Prefixes each line of one persona's console output; keeps partial lines until they end. */
+class ConsolePrinter {
+  private readonly partial = new Map<number, string>();
+  private readonly width: number;
+
+  constructor(private readonly names: string[], private readonly colour: boolean) {
+    this.width = Math.max(...names.map((n) => n.length));
+  }
+
+  private prefix(i: number): string {
+    const name = this.names[i]!.padEnd(this.width);
+    return this.colour ? `\x1b[${COLOURS[i % COLOURS.length]}m${name}\x1b[0m │ ` : `${name} │ `;
+  }
+
+  write(i: number, bytes: Uint8Array): void {
+    const text = (this.partial.get(i) ?? '') + Buffer.from(bytes).toString('utf8');
+    const lines = text.split('\n');
+    this.partial.set(i, lines.pop()!);
+    for (const l of lines) process.stdout.write(`${this.prefix(i)}${l.replace(/\r$/, '')}\n`);
+  }
+
+  flush(): void {
+    for (const [i, rest] of this.partial) if (rest) process.stdout.write(`${this.prefix(i)}${rest}\n`);
+    this.partial.clear();
+  }
+}
+
+/** Every persona's records in one sequence, by virtual time (all personas share the clock origin). */
+export function mergedTraps(device: Device): TrapRecord[] {
+  return device.personas.flatMap((p) => p.trapLog.recent()).sort((a, b) => (a.vtime < b.vtime ? -1 : a.vtime > b.vtime ? 1 : 0));
+}
+
+export function deviceTrapNames(m: DeviceManifest): TrapNames {
+  return {
+    persona: (id) => m.personas[id]?.name ?? `persona${id}`,
+    hypercall: (id) => hypercallName(id),
+    channel: (id) => m.channels[id]?.name,
+  };
+}
+
+function exitCode(exits: PersonaExit[]): number {
+  if (exits.some((e) => e.kind === 'fault' || e.kind === 'stopped')) return EXIT.guestFault;
+  if (exits.some((e) => e.kind === 'timeout')) return EXIT.timeout;
+  return Math.max(0, ...exits.map((e) => (e.kind === 'halted' ? e.code & 0xff : 0)));
+}
+
+function describeExit(e: PersonaExit): string {
+  return e.kind === 'halted' ? `${e.reason}` : `${e.kind}: ${e.reason}`;
+}
+
+export async function runDevice(manifest: DeviceManifest, o: DeviceRunOptions): Promise<number> {
+  const device = new Device(manifest, { maxSeconds: o.maxSeconds, trapLogCapacity: o.tracePath ? 1 << 18 : undefined });
+  const names = manifest.personas.map((p) => p.name);
+  const printer = new ConsolePrinter(names, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+  const trapNames = deviceTrapNames(manifest);
+  device.on('console', (i, bytes) => printer.write(i, bytes));
+  let printed = 0n;
+  const printTraps = () => {
+    for (const r of mergedTraps(device)) {
+      if (r.vtime < printed) continue;
+      process.stderr.write(`${formatTrap(r, trapNames)}\n`);
+    }
+    printed = mergedTraps(device).at(-1)?.vtime ?? printed;
+    printed += 1n;
+  };
+  const onSignal = () => device.stop('interrupted (SIGINT)');
+  process.once('SIGINT', onSignal);
+  // Console input goes to the first persona (a terminal per persona is the extension's job).
+  process.stdin.on('data', (d: Buffer) => device.input(0, d));
+  process.stdin.on('error', () => undefined);
+  const personas = await device.finished();
+  process.removeListener('SIGINT', onSignal);
+  process.stdin.pause();
+  process.stdin.unref?.();
+  printer.flush();
+  if (o.logTraps) printTraps();
+  if (o.tracePath) {
+    const { events } = await writeChromeTrace(o.tracePath, mergedTraps(device), trapNames);
+    process.stderr.write(`persona: wrote ${events} trace events to ${o.tracePath}\n`);
+  }
+  for (const p of personas) {
+    process.stderr.write(`${trapSummaryTable(p.trapLog.counts(), p.name)}\n  exit: ${describeExit(p.exit!)}\n`);
+  }
+  await device.close();
+  return exitCode(personas.map((p) => p.exit!));
+}

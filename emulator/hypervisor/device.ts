@@ -1,0 +1,167 @@
+// A device: the personas of a manifest, each running in its own worker thread (so personas run in
+// parallel on host cores), joined by channels and watched through shared memory. The main thread
+// holds this facade: start, pause (all-stop), resume (all or one), console input, stop, and the
+// trap logs of every persona.
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { counterNow } from '../arch/aarch64/generic-timer';
+import { NativeLibraryError } from '../engine/errors';
+import { projectRoot } from '../engine/native-library';
+import type { DeviceManifest } from './manifest';
+import type { PersonaExit } from './persona';
+import { attention, CONTROL, DOORBELL_WORDS, newControl, PERSONA_STATE, type ForeignWindow } from './persona-links';
+import type { DeviceToWorker, PersonaWorkerInit, WorkerToDevice } from './persona-worker-protocol';
+import { TrapLog, TRAP_LOG_DEFAULT_CAPACITY } from './trap-log';
+
+export interface DeviceOptions {
+  trapLogCapacity?: number;
+  maxSeconds?: number;
+  /** Start with every persona paused (a debugger's stop-on-entry). */
+  paused?: boolean;
+}
+
+export interface PersonaHandle {
+  readonly index: number;
+  readonly name: string;
+  readonly control: Int32Array;
+  readonly trapLog: TrapLog;
+  exit?: PersonaExit;
+}
+
+export interface DeviceEvents {
+  console: [persona: number, bytes: Uint8Array];
+  exited: [persona: number, exit: PersonaExit];
+}
+
+function workerScript(): string {
+  const path = join(projectRoot(), 'dist', 'persona-worker.js');
+  if (!existsSync(path)) throw new NativeLibraryError(`the persona worker is not built (looked for ${path})`, 'run `npm run build` in the Persona folder');
+  return path;
+}
+
+export class Device extends EventEmitter<DeviceEvents> {
+  readonly personas: PersonaHandle[];
+  private readonly workers: Worker[] = [];
+  private readonly done: Promise<void>;
+
+  constructor(readonly manifest: DeviceManifest, opts: DeviceOptions = {}) {
+    super();
+    const capacity = opts.trapLogCapacity ?? TRAP_LOG_DEFAULT_CAPACITY;
+    const m = manifest;
+    this.personas = m.personas.map((p, index) => {
+      const control = newControl();
+      if (opts.paused) Atomics.store(control, CONTROL.PAUSE, 1);
+      return { index, name: p.name, control, trapLog: new TrapLog(capacity, new SharedArrayBuffer(TrapLog.byteLength(capacity))) };
+    });
+    // One shared segment and one set of doorbell words per channel, seen by both ends.
+    const channels = m.channels.map((c) => ({
+      spec: c,
+      memory: new SharedArrayBuffer(Number(c.sizeBytes)),
+      doorbells: new SharedArrayBuffer(DOORBELL_WORDS * 4),
+    }));
+    const clockOrigin = counterNow();
+    const script = workerScript();
+    const exits: Promise<void>[] = [];
+    for (const [index, p] of m.personas.entries()) {
+      const handle = this.personas[index]!;
+      const foreign: ForeignWindow[] = [
+        ...m.devices.filter((d) => d.owner !== index).map((d) => ({ base: d.base, size: d.sizeBytes, owner: d.owner, what: `device ${d.name}` })),
+        ...m.channels.filter((c) => !c.between.includes(index)).map((c) => ({ base: c.base, size: c.sizeBytes, owner: c.between[0], what: `channel ${c.name}` })),
+      ];
+      const init: PersonaWorkerInit = {
+        id: index, name: p.name, image: p.image, ramBytes: p.ramBytes, cpus: p.cpus, bootargs: p.bootargs,
+        maxSeconds: opts.maxSeconds, clockOrigin, control: handle.control, trapLog: handle.trapLog.buffer as SharedArrayBuffer,
+        channels: channels.filter((c) => c.spec.between.includes(index)).map((c) => {
+          const side = c.spec.between[0] === index ? 0 : 1;
+          const peer = c.spec.between[1 - side]!;
+          return {
+            end: { id: c.spec.id, base: c.spec.base, size: c.spec.sizeBytes, intid: c.spec.intid.get(index)!, peer },
+            memory: c.memory, doorbells: c.doorbells, side, peerControl: this.personas[peer]!.control,
+          };
+        }),
+        ownedDevices: m.devices.filter((d) => d.owner === index).map((d) => ({
+          name: d.name, kind: d.kind, base: d.base, size: d.sizeBytes, intid: d.intid, id: d.id, data: d.data,
+        })),
+        foreign,
+      };
+      const worker = new Worker(script, { workerData: init });
+      this.workers.push(worker);
+      exits.push(new Promise<void>((resolve) => {
+        const finish = (exit: PersonaExit) => {
+          if (handle.exit) return;
+          handle.exit = exit;
+          this.emit('exited', index, exit);
+          resolve();
+        };
+        worker.on('message', (msg: WorkerToDevice) => {
+          if (msg.type === 'console') this.emit('console', index, msg.bytes);
+          else if (msg.type === 'exit') finish(msg.exit);
+          else if (msg.type === 'error') finish({ kind: 'fault', reason: msg.message });
+        });
+        worker.on('error', (e) => finish({ kind: 'fault', reason: `the persona's thread failed: ${e.message}` }));
+        worker.on('exit', () => finish({ kind: 'fault', reason: 'the persona\'s thread ended without an exit' }));
+      }));
+    }
+    this.done = Promise.all(exits).then(() => undefined);
+  }
+
+  /** Resolves when every persona has exited. */
+  async finished(): Promise<PersonaHandle[]> {
+    await this.done;
+    return this.personas;
+  }
+
+  private send(index: number, m: DeviceToWorker): void {
+    this.workers[index]?.postMessage(m);
+  }
+
+  input(index: number, bytes: Uint8Array): void {
+    this.send(index, { type: 'input', bytes });
+    attention(this.personas[index]!.control);
+  }
+
+  /**
+   * All-stop: every running persona stops at its next block boundary and reports PAUSED. Resolves
+   * with the milliseconds it took (or rejects after `timeoutMs`).
+   */
+  async pause(timeoutMs = 1000): Promise<number> {
+    const t0 = performance.now();
+    for (const p of this.personas) {
+      Atomics.store(p.control, CONTROL.PAUSE, 1);
+      attention(p.control);
+    }
+    for (const p of this.personas) {
+      for (;;) {
+        const state = Atomics.load(p.control, CONTROL.STATE);
+        if (state === PERSONA_STATE.PAUSED || state === PERSONA_STATE.EXITED || p.exit) break;
+        const left = timeoutMs - (performance.now() - t0);
+        if (left <= 0) throw new Error(`persona ${p.name} did not pause within ${timeoutMs} ms`);
+        await Atomics.waitAsync(p.control, CONTROL.STATE, state, Math.min(left, 20)).value;
+      }
+    }
+    return performance.now() - t0;
+  }
+
+  /** Resumes every persona, or only `only` (the others stay frozen). */
+  resume(only?: number): void {
+    for (const p of this.personas) {
+      if (only !== undefined && p.index !== only) continue;
+      Atomics.store(p.control, CONTROL.PAUSE, 0);
+      Atomics.notify(p.control, CONTROL.PAUSE);
+    }
+  }
+
+  /** Ends every persona that still runs. */
+  stop(reason: string): void {
+    this.personas.forEach((p) => {
+      if (!p.exit) this.send(p.index, { type: 'stop', reason });
+    });
+    this.resume();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
