@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManifestError, parseManifest } from '../../emulator/hypervisor/manifest';
+
+const good = {
+  device: 'phone',
+  personas: [{ name: 'personal', image: 'p.elf', ram: '64M' }, { name: 'work', image: '/abs/w.elf', cpus: 2 }],
+  channels: [{ name: 'chat', between: ['personal', 'work'], size: '4K' }],
+  devices: [{ name: 'vault', kind: 'register-block', owner: 'work', base: '0x0A100000', size: '4K', id: '0x5641554C', data: 'secret' }],
+};
+
+const parse = (m: unknown) => parseManifest(JSON.stringify(m), '/dev/phone.json');
+
+test('a good manifest: paths, sizes, channel windows and doorbells, devices', () => {
+  const m = parse(good);
+  assert.equal(m.personas[0]!.image, '/dev/p.elf');
+  assert.equal(m.personas[1]!.image, '/abs/w.elf');
+  assert.equal(m.personas[0]!.ramBytes, 64n << 20n);
+  assert.equal(m.personas[1]!.ramBytes, 128n << 20n, 'default RAM as QEMU');
+  assert.equal(m.personas[1]!.cpus, 2);
+  assert.equal(m.channels[0]!.base, 0x0b00_0000n);
+  assert.deepEqual([...m.channels[0]!.intid], [[0, 40], [1, 40]]);
+  assert.equal(m.devices[0]!.owner, 1);
+  assert.equal(m.devices[0]!.id, 0x5641554c);
+});
+
+const BAD: [string, unknown, RegExp][] = [
+  ['not JSON', '{', /JSON/],
+  ['unknown field', { ...good, colour: 'red' }, /manifest\.colour: unknown field/],
+  ['no personas', { ...good, personas: [] }, /between 1 and 8/],
+  ['bad name', { ...good, personas: [{ name: 'Work Phone', image: 'x' }] }, /not a name/],
+  ['duplicate name', { ...good, personas: [{ name: 'a', image: 'x' }, { name: 'a', image: 'y' }], channels: [], devices: [] }, /used twice/],
+  ['bad size', { ...good, personas: [{ name: 'a', image: 'x', ram: 'lots' }], channels: [], devices: [] }, /not a size/],
+  ['arm32 not yet', { ...good, personas: [{ name: 'a', image: 'x', arch: 'arm32' }], channels: [], devices: [] }, /not supported yet/],
+  ['channel to nobody', { ...good, channels: [{ name: 'c', between: ['personal', 'bank'] }] }, /no persona is called "bank"/],
+  ['channel to itself', { ...good, channels: [{ name: 'c', between: ['work', 'work'] }] }, /two different personas/],
+  ['device on the UART', { ...good, devices: [{ name: 'v', kind: 'register-block', owner: 'work', base: '0x09000000' }] }, /collides with the virt board/],
+  ['unknown kind', { ...good, devices: [{ name: 'v', kind: 'modem', owner: 'work', base: '0x0A100000' }] }, /not a device kind/],
+  ['SPI used twice', { ...good, channels: [{ name: 'c', between: ['personal', 'work'], spi: 9 }, { name: 'd', between: ['personal', 'work'], spi: 9 }] }, /SPI 9 of personal is already used/],
+];
+
+for (const [name, m, fault] of BAD) {
+  test(`manifest error: ${name}`, () => {
+    assert.throws(() => (typeof m === 'string' ? parseManifest(m, '/dev/phone.json') : parse(m)), (e: unknown) => {
+      assert.ok(e instanceof ManifestError);
+      assert.match(e.message, /^ManifestError: \/dev\/phone\.json: /);
+      assert.match(e.message, fault);
+      return true;
+    });
+  });
+}
