@@ -72,7 +72,7 @@ export class Persona {
     this.name = cfg.name;
     this.onConsole = cfg.onConsole;
     this.links = cfg.links;
-    this.trapLog = new TrapLog(cfg.trapLogCapacity, cfg.links?.trapLog);
+    this.trapLog = cfg.links ? TrapLog.attach(cfg.links.trapLog) : new TrapLog(cfg.trapLogCapacity);
     this.ram = new Uint8Array(Number(cfg.ramBytes));
     this.flash = new Uint8Array(Number(VIRT.flash.size));
     this.devices = createVirtDevices({

@@ -27,7 +27,11 @@ export interface ChromeTraceOptions {
 /** Characters buffered before a chunk goes to the stream. */
 const CHUNK_CHARS = 64 * 1024;
 
+/** Channel messages are drawn as short slices, because flow arrows bind to slices. */
+const CHANNEL_SLICE_TICKS = 63n; // about 1 µs
+
 function defaultDuration(r: TrapRecord): bigint | undefined {
+  if (r.class === TrapClass.Channel) return CHANNEL_SLICE_TICKS;
   return r.class === TrapClass.Wfi && r.result !== 0n ? r.result : undefined;
 }
 
@@ -36,6 +40,9 @@ export class ChromeTraceWriter {
   private readonly hz: bigint;
   private readonly seenPersonas = new Set<number>();
   private readonly seenThreads = new Set<number>();
+  /** Flow ids of channel messages: the k-th send of a payload on a channel meets its k-th receive. */
+  private readonly flows = new Map<string, number>();
+  private nextFlow = 1;
   private chunk = '';
   private first = true;
   private needDrain = false;
@@ -90,6 +97,24 @@ export class ChromeTraceWriter {
     const common = `"name":${JSON.stringify(name)},"cat":${JSON.stringify(cat)},"pid":${pid},"tid":${tid},"ts":${this.ticksToMicros(r.vtime)}`;
     const tail = `,"args":${JSON.stringify(args)}}`;
     this.raw(dur !== undefined ? `{${common},"ph":"X","dur":${this.ticksToMicros(dur)}${tail}` : `{${common},"ph":"i","s":"t"${tail}`);
+    if (r.class === TrapClass.Channel) this.flow(r, pid, tid);
+  }
+
+  /** An arrow from a channel send to its receive in the peer (Chrome flow events). */
+  private flow(r: TrapRecord, pid: number, tid: number): void {
+    const send = r.a1 === 0n;
+    const from = send ? r.persona : Number(r.a3);
+    const key = `${r.a0}:${from}:${r.a2}:${send ? 's' : 'f'}`;
+    const n = (this.flows.get(key) ?? 0) + 1;
+    this.flows.set(key, n);
+    const pairKey = `${r.a0}:${from}:${r.a2}:${n}`;
+    let id = this.flows.get(pairKey);
+    if (id === undefined) {
+      id = this.nextFlow++;
+      this.flows.set(pairKey, id);
+    }
+    const ts = this.ticksToMicros(send ? r.vtime : r.vtime + 1n);
+    this.raw(`{"name":"channel message","cat":"channel","ph":"${send ? 's' : 'f'}",${send ? '' : '"bp":"e",'}"id":${id},"pid":${pid},"tid":${tid},"ts":${ts}}`);
   }
 
   /** Add every record, waiting for the stream whenever it asks to slow down. */
