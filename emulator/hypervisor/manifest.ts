@@ -69,6 +69,14 @@ const DEVICE_WINDOWS: readonly { base: bigint; end: bigint }[] = [
   { base: 0x0a00_4000n, end: 0x0b00_0000n },
 ];
 
+/** The fields each part of a manifest may have (docs/manifest.schema.json lists the same; a test checks). */
+export const MANIFEST_FIELDS = {
+  manifest: ['device', 'personas', 'channels', 'devices'],
+  persona: ['name', 'image', 'arch', 'ram', 'cpus', 'bootargs'],
+  channel: ['name', 'between', 'size', 'spi'],
+  device: ['name', 'kind', 'owner', 'base', 'size', 'spi', 'id', 'data'],
+} as const;
+
 const NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 const SIZE_UNITS: Record<string, bigint> = { '': 1n, K: 1n << 10n, M: 1n << 20n, G: 1n << 30n };
 
@@ -144,13 +152,13 @@ export function parseManifest(text: string, file: string): DeviceManifest {
   } catch (e) {
     c.fail('JSON', (e as Error).message);
   }
-  const top = c.object(json, 'manifest', ['device', 'personas', 'channels', 'devices']);
+  const top = c.object(json, 'manifest', MANIFEST_FIELDS.manifest);
   const device = c.name(top.device, 'device');
   const personaList = c.array(top.personas, 'personas');
   if (personaList.length === 0 || personaList.length > 8) c.fail('personas', 'list between 1 and 8 personas');
   const personas = personaList.map((p, i): PersonaSpec => {
     const w = `personas[${i}]`;
-    const o = c.object(p, w, ['name', 'image', 'arch', 'ram', 'cpus', 'bootargs']);
+    const o = c.object(p, w, MANIFEST_FIELDS.persona);
     const image = c.string(o.image, `${w}.image`);
     const arch = o.arch === undefined ? 'aarch64' : c.string(o.arch, `${w}.arch`);
     if (arch !== 'aarch64') c.fail(`${w}.arch`, `"${arch}" is not supported yet: personas run aarch64 guests`);
@@ -181,7 +189,7 @@ export function parseManifest(text: string, file: string): DeviceManifest {
   if (channelList.length > CHANNEL_WINDOW.count) c.fail('channels', `at most ${CHANNEL_WINDOW.count} channels`);
   const channels = channelList.map((ch, i): ChannelSpec => {
     const w = `channels[${i}]`;
-    const o = c.object(ch, w, ['name', 'between', 'size', 'spi']);
+    const o = c.object(ch, w, MANIFEST_FIELDS.channel);
     const between = c.array(o.between, `${w}.between`);
     if (between.length !== 2) c.fail(`${w}.between`, 'name exactly two personas');
     const a = personaIndex(c, names, between[0], `${w}.between[0]`);
@@ -200,7 +208,7 @@ export function parseManifest(text: string, file: string): DeviceManifest {
   const deviceList = c.array(top.devices, 'devices', true);
   const devices = deviceList.map((d, i): AssignedDeviceSpec => {
     const w = `devices[${i}]`;
-    const o = c.object(d, w, ['name', 'kind', 'owner', 'base', 'size', 'spi', 'id', 'data']);
+    const o = c.object(d, w, MANIFEST_FIELDS.device);
     const kindText = c.string(o.kind, `${w}.kind`);
     const kind = DEVICE_KINDS.find((k) => k === kindText);
     if (!kind) c.fail(`${w}.kind`, `"${kindText}" is not a device kind: use ${DEVICE_KINDS.map((k) => `"${k}"`).join(' or ')}`);

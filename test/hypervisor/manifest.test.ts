@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManifestError, parseManifest } from '../../emulator/hypervisor/manifest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEVICE_KINDS, MANIFEST_FIELDS, ManifestError, parseManifest } from '../../emulator/hypervisor/manifest';
+import { ROOT } from '../helpers/project';
 
 const good = {
   device: 'phone',
@@ -49,3 +52,19 @@ for (const [name, m, fault] of BAD) {
     });
   });
 }
+
+test('docs/manifest.schema.json describes exactly the fields the parser accepts', () => {
+  const schema = JSON.parse(readFileSync(join(ROOT, 'docs', 'manifest.schema.json'), 'utf8')) as {
+    properties: Record<string, { items?: { properties: Record<string, { enum?: string[] }> } }>;
+  };
+  const keys = (o: object) => Object.keys(o).filter((k) => k !== '$schema').sort();
+  assert.deepEqual(keys(schema.properties), [...MANIFEST_FIELDS.manifest].sort());
+  assert.deepEqual(keys(schema.properties.personas!.items!.properties), [...MANIFEST_FIELDS.persona].sort());
+  assert.deepEqual(keys(schema.properties.channels!.items!.properties), [...MANIFEST_FIELDS.channel].sort());
+  assert.deepEqual(keys(schema.properties.devices!.items!.properties), [...MANIFEST_FIELDS.device].sort());
+  assert.deepEqual(schema.properties.devices!.items!.properties.kind!.enum, [...DEVICE_KINDS]);
+});
+
+test('every manifest in the repository parses', () => {
+  for (const f of ['examples/phone/phone.json']) parseManifest(readFileSync(join(ROOT, f), 'utf8'), join(ROOT, f));
+});
