@@ -99,6 +99,9 @@ _start:
     fmov    d0, #1.5
 //          ^^ variable.language.register.simd.aarch64
 //               ^^^ constant.numeric.float.aarch64
+    ldr     x1, =__bss_start
+//              ^ keyword.operator.literal-pool.aarch64
+//               ^^^^^^^^^^^ variable.other.symbol.aarch64
     ldr     q1, [x1], #16
 //          ^^ variable.language.register.simd.aarch64
     str     wzr, [x29, #-4]
