@@ -32,6 +32,11 @@ const GUESTS = {
   'bench-svc': ['test/guests/bench-svc/main.c', 'test/guests/bench-svc/svc.S'],
   'bench-uart': ['test/guests/bench-uart/main.c'],
   echo: ['test/guests/echo/main.c'],
+  'phone-personal': ['examples/phone/personal/main.c', 'examples/phone/personal/app.c', 'examples/phone/common/kernel.c', 'examples/phone/common/phone.h', 'examples/lib/persona-calls.c', 'examples/lib/persona-calls.h'],
+  'phone-work': ['examples/phone/work/main.c', 'examples/phone/work/app.c', 'examples/phone/common/kernel.c', 'examples/phone/common/phone.h', 'examples/lib/persona-calls.c', 'examples/lib/persona-calls.h'],
+  attacker: ['test/guests/attacker/main.c', 'test/guests/hvcfuzz/validate.h', 'examples/lib/persona-calls.c', 'examples/lib/persona-calls.h', 'examples/lib/fdt.c', 'examples/lib/fdt.h'],
+  hvcfuzz: ['test/guests/hvcfuzz/main.c', 'test/guests/hvcfuzz/validate.h', 'examples/lib/persona-calls.c', 'examples/lib/persona-calls.h'],
+  idle: ['test/guests/idle/main.c', 'examples/lib/persona-calls.c', 'examples/lib/persona-calls.h', 'examples/lib/fdt.c', 'examples/lib/fdt.h'],
 };
 
 const LIB = ['start.S', 'vectors.S', 'exc.c', 'string.c', 'gic.c', 'printf.c'].map((f) => `examples/lib/${f}`);
