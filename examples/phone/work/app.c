@@ -40,7 +40,7 @@ void work_app(void)
     u32 id = mmio_read32(VAULT_BASE + VAULT_ID);
     line_str(&l, "work-app: vault ID ");
     line_hex(&l, id);
-    char tag[5] = { (char)id, (char)(id >> 8), (char)(id >> 16), (char)(id >> 24), 0 };
+    char tag[5] = { (char)(id >> 24), (char)(id >> 16), (char)(id >> 8), (char)id, 0 }; /* "VAUL" */
     line_str(&l, " (");
     line_str(&l, tag);
     line_str(&l, ")\n");
