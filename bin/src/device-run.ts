@@ -2,7 +2,9 @@
 // persona's console with a coloured name prefix, and at the end a trap summary per persona.
 // Exit code: 3 if any persona faulted or was stopped, 4 on timeout, else the highest exit code.
 import { hypercallName } from '../../emulator/hypervisor/hypercalls/table';
-import { Device } from '../../emulator/hypervisor/device';
+import { Device, type PersonaHandle } from '../../emulator/hypervisor/device';
+import { DeterministicDevice } from '../../emulator/hypervisor/deterministic-device';
+import { trapLogHash } from '../../emulator/hypervisor/trap-hash';
 import type { DeviceManifest } from '../../emulator/hypervisor/manifest';
 import type { PersonaExit } from '../../emulator/hypervisor/persona';
 import { formatTrap, trapSummaryTable, type TrapNames } from '../../emulator/hypervisor/trap-format';
@@ -14,6 +16,7 @@ export interface DeviceRunOptions {
   maxSeconds?: number;
   tracePath?: string;
   logTraps: boolean;
+  deterministic: boolean;
 }
 
 const COLOURS = [36, 35, 33, 32, 34, 31, 96, 95];
@@ -46,7 +49,7 @@ class ConsolePrinter {
 }
 
 /** Every persona's records in one sequence, by virtual time (all personas share the clock origin). */
-export function mergedTraps(device: Device): TrapRecord[] {
+export function mergedTraps(device: { personas: readonly PersonaHandle[] }): TrapRecord[] {
   return device.personas.flatMap((p) => p.trapLog.recent()).sort((a, b) => (a.vtime < b.vtime ? -1 : a.vtime > b.vtime ? 1 : 0));
 }
 
@@ -69,7 +72,8 @@ function describeExit(e: PersonaExit): string {
 }
 
 export async function runDevice(manifest: DeviceManifest, o: DeviceRunOptions): Promise<number> {
-  const device = new Device(manifest, { maxSeconds: o.maxSeconds, trapLogCapacity: o.tracePath ? 1 << 18 : undefined });
+  const options = { maxSeconds: o.maxSeconds, trapLogCapacity: o.tracePath ? 1 << 18 : undefined };
+  const device = o.deterministic ? new DeterministicDevice(manifest, options) : new Device(manifest, options);
   const names = manifest.personas.map((p) => p.name);
   const printer = new ConsolePrinter(names, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
   const trapNames = deviceTrapNames(manifest);
@@ -101,6 +105,7 @@ export async function runDevice(manifest: DeviceManifest, o: DeviceRunOptions): 
   for (const p of personas) {
     process.stderr.write(`${trapSummaryTable(p.trapLog.counts(), p.name)}\n  exit: ${describeExit(p.exit!)}\n`);
   }
+  if (o.deterministic) process.stderr.write(`trap log hash: ${trapLogHash(personas.map((p) => p.trapLog))}\n`);
   await device.close();
   return exitCode(personas.map((p) => p.exit!));
 }

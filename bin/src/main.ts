@@ -1,11 +1,13 @@
 // The persona CLI: one entry for every command. User errors print one line and exit 2.
 import { EXIT, UsageError, userErrorText } from './errors';
+import { lspCommand } from './lsp-command';
 import { runCommand } from './run-command';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   run: { run: runCommand, help: 'boot a guest image (ELF, Linux Image or raw) on a virt persona' },
+  lsp: { run: lspCommand, help: 'the assembly language server on stdin/stdout (--stdio)' },
 };
 
 function usage(): string {

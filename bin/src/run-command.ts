@@ -14,6 +14,7 @@ import { helpText, parseAddress, parseArgs, parseNumber, parseSize, type OptionS
 import { EXIT, UsageError } from './errors';
 import { runDevice } from './device-run';
 import { loadManifest } from '../../emulator/hypervisor/manifest';
+import { trapLogHash } from '../../emulator/hypervisor/trap-hash';
 
 const OPTIONS: readonly OptionSpec[] = [
   { name: 'ram', value: 'SIZE', help: 'guest RAM at 0x40000000, up to 4G (default 128M, as QEMU virt)' },
@@ -21,6 +22,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'max-seconds', value: 'S', help: 'stop the guest after S seconds of wall time (exit code 4)' },
   { name: 'trace', value: 'FILE', help: 'write the trap log as Chrome trace-event JSON (opens in Perfetto)' },
   { name: 'log-traps', help: 'print every trap on stderr as it happens' },
+  { name: 'deterministic', help: 'virtual time from executed instructions: the same run gives the same output and trap log (hash printed)' },
   { name: 'bootargs', value: 'TEXT', help: 'kernel command line in the DTB\'s /chosen' },
   { name: 'format', value: 'elf|image|raw', help: 'image format (default: detected)' },
   { name: 'load-address', value: 'ADDR', help: 'where a raw binary loads (default: RAM base)' },
@@ -53,13 +55,14 @@ export async function runCommand(argv: string[]): Promise<number> {
   const rawAddress = opt('load-address') ? parseAddress(opt('load-address')!, '--load-address') : undefined;
   const tracePath = opt('trace');
   const logTraps = options.has('log-traps');
+  const deterministic = options.has('deterministic');
 
   if (statSync(path).isDirectory()) throw new UsageError(`persona run: ${path} is a directory, not a guest image`);
   if (path.endsWith('.json')) {
     for (const o of ['ram', 'cpus', 'bootargs', 'format', 'load-address']) {
       if (options.has(o)) throw new UsageError(`persona run: --${o} does not apply to a device manifest: set it per persona in ${path}`);
     }
-    return runDevice(loadManifest(path), { maxSeconds, tracePath, logTraps });
+    return runDevice(loadManifest(path), { maxSeconds, tracePath, logTraps, deterministic });
   }
   const bytes = readFileSync(path);
   const image = loadGuestImage(path, bytes, {
@@ -79,6 +82,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const persona = new Persona({
     id: 0, name: basename(path).replace(/\.[^.]*$/, '') || 'guest', ramBytes: ram, cpus, image, bootargs: opt('bootargs'),
     trapLogCapacity: tracePath ? 1 << 20 : undefined,
+    deterministic,
     onConsole: (b) => { process.stdout.write(b); },
   });
   const names: TrapNames = {
@@ -98,7 +102,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   process.stdin.on('error', () => undefined);
   let exit: PersonaExit;
   try {
-    exit = await persona.run({ maxSeconds, onYield: logTraps ? printTraps : undefined });
+    exit = deterministic
+      ? await persona.runDeterministic({ maxSeconds })
+      : await persona.run({ maxSeconds, onYield: logTraps ? printTraps : undefined });
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.stdin.pause();
@@ -110,6 +116,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stderr.write(`persona: wrote ${events} trace events to ${tracePath}\n`);
   }
   process.stderr.write(`${trapSummaryTable(persona.trapLog.counts(), persona.name)}\n`);
+  if (deterministic) process.stderr.write(`trap log hash: ${trapLogHash([persona.trapLog])}\n`);
   persona.close();
   return reportExit(exit);
 }

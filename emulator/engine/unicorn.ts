@@ -34,6 +34,7 @@ let ffi: Ffi | undefined;
 
 interface GuardFfi {
   hookAddress: FfiFunction; create: FfiFunction; arm: FfiFunction; disarm: FfiFunction; stops: FfiFunction; free: FfiFunction;
+  icount: FfiFunction; setIcount: FfiFunction; setBudget: FfiFunction;
   sysHookAddress: FfiFunction; sysCreate: FfiFunction; sysWant: FfiFunction; sysFree: FfiFunction; sysCb: koffi.TypeObject;
 }
 let guardFfi: GuardFfi | undefined;
@@ -48,6 +49,9 @@ function bindGuard(): GuardFfi {
     arm: lib.func('void persona_guard_arm(void *guard, int64_t delay_ns)'),
     disarm: lib.func('void persona_guard_disarm(void *guard)'),
     stops: lib.func('uint64_t persona_guard_stops(void *guard)'),
+    icount: lib.func('uint64_t persona_guard_icount(void *guard)'),
+    setIcount: lib.func('void persona_guard_set_icount(void *guard, uint64_t icount)'),
+    setBudget: lib.func('void persona_guard_set_budget(void *guard, uint64_t budget)'),
     free: lib.func('void persona_guard_free(void *guard)'),
     sysHookAddress: lib.func('void *persona_sysreg_hook_address(void)'),
     sysCreate: lib.func('void *persona_sysreg_filter_new(void *callback)'),
@@ -373,6 +377,20 @@ export class UnicornEngine {
 
   disarmStop(): void {
     bindGuard().disarm(this.guard);
+  }
+
+  /** Instructions in the blocks entered so far: the clock of deterministic mode. */
+  get instructions(): bigint {
+    return BigInt(bindGuard().icount(this.guard) as number | bigint);
+  }
+
+  set instructions(n: bigint) {
+    bindGuard().setIcount(this.guard, n);
+  }
+
+  /** Stop at the first block boundary once `instructions` reaches `n` (0: no limit). */
+  setInstructionBudget(n: bigint): void {
+    bindGuard().setBudget(this.guard, n);
   }
 
   /** Block-boundary stops made so far (a measure of slicing). */

@@ -6,28 +6,22 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { counterNow } from '../arch/aarch64/generic-timer';
 import { NativeLibraryError } from '../engine/errors';
 import { projectRoot } from '../engine/native-library';
 import type { DeviceManifest } from './manifest';
 import type { PersonaExit } from './persona';
-import { attention, CONTROL, DOORBELL_WORDS, newControl, PERSONA_STATE, type ForeignWindow } from './persona-links';
-import type { DeviceToWorker, PersonaWorkerInit, WorkerToDevice } from './persona-worker-protocol';
-import { TrapLog, TRAP_LOG_DEFAULT_CAPACITY } from './trap-log';
+import { planDevice, type PersonaHandle } from './device-plan';
+import { attention, CONTROL, PERSONA_STATE } from './persona-links';
+import type { DeviceToWorker, WorkerToDevice } from './persona-worker-protocol';
+import { TRAP_LOG_DEFAULT_CAPACITY } from './trap-log';
+
+export type { PersonaHandle } from './device-plan';
 
 export interface DeviceOptions {
   trapLogCapacity?: number;
   maxSeconds?: number;
   /** Start with every persona paused (a debugger's stop-on-entry). */
   paused?: boolean;
-}
-
-export interface PersonaHandle {
-  readonly index: number;
-  readonly name: string;
-  readonly control: Int32Array;
-  readonly trapLog: TrapLog;
-  exit?: PersonaExit;
 }
 
 export interface DeviceEvents {
@@ -48,47 +42,14 @@ export class Device extends EventEmitter<DeviceEvents> {
 
   constructor(readonly manifest: DeviceManifest, opts: DeviceOptions = {}) {
     super();
-    const capacity = opts.trapLogCapacity ?? TRAP_LOG_DEFAULT_CAPACITY;
-    const m = manifest;
-    this.personas = m.personas.map((p, index) => {
-      const control = newControl();
-      if (opts.paused) Atomics.store(control, CONTROL.PAUSE, 1);
-      return { index, name: p.name, control, trapLog: new TrapLog(capacity, new SharedArrayBuffer(TrapLog.byteLength(capacity))) };
-    });
-    // One shared segment and one set of doorbell words per channel, seen by both ends.
-    const channels = m.channels.map((c) => ({
-      spec: c,
-      memory: new SharedArrayBuffer(Number(c.sizeBytes)),
-      doorbells: new SharedArrayBuffer(DOORBELL_WORDS * 4),
-    }));
-    const clockOrigin = counterNow();
+    const plan = planDevice(manifest, { capacity: opts.trapLogCapacity ?? TRAP_LOG_DEFAULT_CAPACITY, paused: opts.paused, maxSeconds: opts.maxSeconds });
+    this.personas = plan.handles;
     const script = workerScript();
-    const exits: Promise<void>[] = [];
-    for (const [index, p] of m.personas.entries()) {
+    const exits = plan.inits.map((init, index) => {
       const handle = this.personas[index]!;
-      const foreign: ForeignWindow[] = [
-        ...m.devices.filter((d) => d.owner !== index).map((d) => ({ base: d.base, size: d.sizeBytes, owner: d.owner, what: `device ${d.name}` })),
-        ...m.channels.filter((c) => !c.between.includes(index)).map((c) => ({ base: c.base, size: c.sizeBytes, owner: c.between[0], what: `channel ${c.name}` })),
-      ];
-      const init: PersonaWorkerInit = {
-        id: index, name: p.name, image: p.image, ramBytes: p.ramBytes, cpus: p.cpus, bootargs: p.bootargs,
-        maxSeconds: opts.maxSeconds, clockOrigin, control: handle.control, trapLog: handle.trapLog.buffer as SharedArrayBuffer,
-        channels: channels.filter((c) => c.spec.between.includes(index)).map((c) => {
-          const side = c.spec.between[0] === index ? 0 : 1;
-          const peer = c.spec.between[1 - side]!;
-          return {
-            end: { id: c.spec.id, base: c.spec.base, size: c.spec.sizeBytes, intid: c.spec.intid.get(index)!, peer },
-            memory: c.memory, doorbells: c.doorbells, side, peerControl: this.personas[peer]!.control,
-          };
-        }),
-        ownedDevices: m.devices.filter((d) => d.owner === index).map((d) => ({
-          name: d.name, kind: d.kind, base: d.base, size: d.sizeBytes, intid: d.intid, id: d.id, data: d.data,
-        })),
-        foreign,
-      };
       const worker = new Worker(script, { workerData: init });
       this.workers.push(worker);
-      exits.push(new Promise<void>((resolve) => {
+      return new Promise<void>((resolve) => {
         const finish = (exit: PersonaExit) => {
           if (handle.exit) return;
           handle.exit = exit;
@@ -102,8 +63,8 @@ export class Device extends EventEmitter<DeviceEvents> {
         });
         worker.on('error', (e) => finish({ kind: 'fault', reason: `the persona's thread failed: ${e.message}` }));
         worker.on('exit', () => finish({ kind: 'fault', reason: 'the persona\'s thread ended without an exit' }));
-      }));
-    }
+      });
+    });
     this.done = Promise.all(exits).then(() => undefined);
   }
 

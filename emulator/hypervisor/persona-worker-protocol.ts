@@ -26,6 +26,7 @@ export interface PersonaWorkerInit {
   maxSeconds?: number;
   /** Counter value all personas of the device measure trap times from. */
   clockOrigin: bigint;
+  deterministic: boolean;
   control: Int32Array;
   trapLog: SharedArrayBuffer;
   channels: { end: ChannelEnd; memory: SharedArrayBuffer; doorbells: SharedArrayBuffer; side: 0 | 1; peerControl: Int32Array }[];

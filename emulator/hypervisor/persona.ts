@@ -4,11 +4,11 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { counterNow, ticksToMicros } from '../arch/aarch64/generic-timer';
 import { Stage2Tables, type Stage2Region } from '../arch/aarch64/stage2';
-import { Vcpu, type GuestMemoryRegion, type MmioWindow } from '../arch/aarch64/vcpu';
+import { INSTRUCTIONS_PER_TICK, Vcpu, type GuestMemoryRegion, type MmioWindow } from '../arch/aarch64/vcpu';
 import type { GuestImage } from '../loader/types';
 import { buildVirtDtb, dtbPlacement, elfLeavesRoomForDtb } from '../platform/virt-dtb';
 import { createVirtDevices, readWide, writeWide, type VirtDevices } from '../platform/virt-platform';
-import { VIRT } from '../platform/virt-map';
+import { COUNTER_HZ, VIRT } from '../platform/virt-map';
 import { packAccess, TrapLog } from './trap-log';
 import { TrapClass } from './trap-class';
 import { TrapDispatcher } from './trap-dispatcher';
@@ -24,6 +24,10 @@ const HYPERVISOR_MEMORY_BASE = 0xf0_0000_0000n;
 const MAX_SLICE_US = Number(process.env.PERSONA_SLICE_US ?? 20_000);
 /** Slice length when several vCPUs of the persona are runnable. */
 const SMP_QUANTUM_US = 2_000;
+/** The RTC's time at virtual time 0 in deterministic mode: 2026-01-01T00:00:00Z. */
+const DETERMINISTIC_EPOCH_SECONDS = 1_767_225_600;
+/** Deterministic mode's default quantum: 100k instructions (100 µs of virtual time). */
+export const DEFAULT_QUANTUM = 100_000n;
 
 export interface PersonaConfig {
   id: number;
@@ -40,6 +44,8 @@ export interface PersonaConfig {
   links?: PersonaLinks;
   /** Counter value trap times count from (a device gives all its personas the same one). */
   clockOrigin?: bigint;
+  /** Virtual time from executed instructions; run with runDeterministic(), not run(). */
+  deterministic?: boolean;
 }
 
 export type PersonaExit =
@@ -80,6 +86,8 @@ export class Persona {
       currentCpu: () => this.current,
       onCpuIrqChange: (cpu, pending) => this.onIrqChange(cpu, pending),
       onConsole: cfg.onConsole,
+      // Deterministic mode: the RTC counts virtual seconds from a fixed date.
+      nowSeconds: cfg.deterministic ? () => DETERMINISTIC_EPOCH_SECONDS + Number(this.vcpus[0]?.counter() ?? 0n) / Number(COUNTER_HZ) : undefined,
     });
     const hypercalls: HypercallPlatform = {
       cpuCount: cfg.cpus,
@@ -104,11 +112,13 @@ export class Persona {
         readGuest: (va, len) => this.vcpus[this.current]!.guestBytes(va, len),
         console: (b) => this.onConsole(b),
         yieldCpu: (i) => this.vcpus[i]!.requestStop(),
-        virtualTime: () => counterNow() - this.startCounter,
+        virtualTime: () => (cfg.deterministic ? this.vcpus[this.current]!.counter() : counterNow() - this.startCounter),
       },
     };
     const foreign = cfg.links?.foreign ?? [];
-    this.dispatcher = new TrapDispatcher(this.trapLog, this.id, cfg.clockOrigin ?? counterNow(), {
+    const origin = cfg.clockOrigin ?? counterNow();
+    const clock = cfg.deterministic ? (v: number) => this.vcpus[v]!.counter() : () => counterNow() - origin;
+    this.dispatcher = new TrapDispatcher(this.trapLog, this.id, clock, {
       hypercalls, writeConsole: (b) => this.onConsole(b), semihostingHandles: new Map(),
       foreignOwner: (ipa) => foreign.find((f) => ipa >= f.base && ipa < f.base + f.size)?.owner,
     });
@@ -142,6 +152,7 @@ export class Persona {
         index: i, memory, mmio, stage2: { base: HYPERVISOR_MEMORY_BASE, bytes: tables },
         tcgBufferBytes: cfg.tcgBufferBytes ?? 128 << 20,
         control: cfg.links?.control,
+        deterministic: cfg.deterministic,
         setTimerLine: (intid, level, cpu) => this.devices.gic.setLevel(intid, level, cpu),
         onTrap: (t, v) => this.onTrap(this.dispatcher.dispatch(t, v)),
       }));
@@ -339,6 +350,64 @@ export class Persona {
       Atomics.notify(control, CONTROL.STATE);
     }
     return this.ending;
+  }
+
+  // ---- deterministic mode ------------------------------------------------------------------------
+
+  /**
+   * One quantum of deterministic mode: every powered vCPU, in index order, advances exactly
+   * `quantum` instructions of virtual time, running its guest or, while it waits in WFI, just
+   * ageing. Timer deadlines end slices exactly; doorbells and input are taken at quantum starts.
+   * Returns the exit once the persona has ended.
+   */
+  stepQuantum(quantum: bigint): PersonaExit | undefined {
+    if (this.ending) return this.ending;
+    this.takeDoorbells();
+    if (this.inputQueue.length > 0) this.pumpConsoleInput();
+    for (const v of this.vcpus) {
+      const end = v.engine.instructions + quantum;
+      while (!this.ending && v.power === 'on') {
+        const now = v.engine.instructions;
+        if (now >= end) break;
+        v.timer.update(v.counter());
+        const due = v.timer.nextDeadline();
+        const dueAt = due === undefined ? end : due * INSTRUCTIONS_PER_TICK;
+        const until = dueAt > now && dueAt < end ? dueAt : end;
+        if (v.idle) {
+          v.engine.instructions = until; // waiting for an interrupt: virtual time just passes
+          continue;
+        }
+        this.current = v.index;
+        if (v.recordWakeUp()) break;
+        const r = v.runSlice(0, until);
+        if (r.engineError && !this.ending) {
+          this.ending = { kind: 'fault', reason: `the CPU emulator stopped with UC_ERR_${r.engineError} at pc 0x${v.pc.toString(16)}` };
+        }
+        if (v.engine.instructions < until && !v.idle && v.power === 'on' && !r.engineError) {
+          // Stopped early by a hypercall (yield, CPU_ON...): the rest of the quantum is still this vCPU's.
+          continue;
+        }
+      }
+      if (v.power !== 'on' && v.engine.instructions < end) v.engine.instructions = end;
+    }
+    if (!this.ending && !this.vcpus.some((v) => v.power === 'on')) this.ending = { kind: 'stopped', reason: 'every vCPU is off (PSCI CPU_OFF)' };
+    if (this.ending) this.devices.uart.flush();
+    return this.ending;
+  }
+
+  /** Runs a lone persona deterministically to its end. */
+  async runDeterministic(opts: { quantum?: bigint; maxSeconds?: number } = {}): Promise<PersonaExit> {
+    const deadline = opts.maxSeconds ? Date.now() + opts.maxSeconds * 1000 : Infinity;
+    let exit: PersonaExit | undefined;
+    for (let n = 0; !exit; n++) {
+      exit = this.stepQuantum(opts.quantum ?? DEFAULT_QUANTUM);
+      if (!exit && (n & 63) === 63) {
+        if (Date.now() >= deadline) exit = this.ending = { kind: 'timeout', reason: `the guest was still running after ${opts.maxSeconds} s (--max-seconds)` };
+        await yieldToEventLoop();
+      }
+    }
+    this.devices.uart.flush();
+    return exit;
   }
 
   /** Every powered vCPU waits in WFI: sleep until the next timer deadline, an input, or the time limit. */

@@ -13,7 +13,7 @@ import { counterNow, GenericTimer, TIMER_REGISTERS } from './generic-timer';
 import { translateStage1, type Stage1Regs } from './stage1-walk';
 import { esrSysReg } from './syndrome';
 import { ExceptionReflector, PSTATE_EL1H_MASKED, type EntryState, type GuestException } from './reflect';
-import { HCR, SCR_EL3_VALUE, SYSREG } from './sysreg-encodings';
+import { HCR, SCR_EL3_VALUE, sameSysReg, SYSREG } from './sysreg-encodings';
 import { VTCR_VALUE } from './stage2';
 
 /** ESR exception classes the vCPU looks at (Arm ARM D17.2.37). */
@@ -37,6 +37,10 @@ const ESR_WNR = 1 << 6;
 /** An address no guest executes: unicorn's `until` (0 would stop a guest that runs at flash address 0). */
 const RUN_UNTIL = 0xffff_ffff_ffff_fffcn;
 const SEMIHOSTING_HLT = 0xd45e0000;
+/** Deterministic mode's clock rate: 16 instructions per 62.5 MHz tick (1 G instructions a second). */
+export const INSTRUCTIONS_PER_TICK = 16n;
+/** CNTPCT_EL0 and CNTVCT_EL0. */
+const COUNTER_REGISTERS = [SYSREG.CNTPCT_EL0, SYSREG.CNTVCT_EL0] as const;
 const NO_EXCEPTION_INFO: ExceptionInfo = Object.freeze({ syndrome: 0, vaddress: 0n, targetEl: 2 });
 
 export interface GuestMemoryRegion {
@@ -63,6 +67,11 @@ export interface VcpuConfig {
   tcgBufferBytes: number;
   /** Shared [attention, pause] words: while either is set, runs stop at the next block. */
   control?: Int32Array;
+  /**
+   * Deterministic mode: the guest's counter (CNTVCT/CNTPCT, timers, trap times) is virtual time
+   * derived from the instructions this vCPU executed, not the host clock.
+   */
+  deterministic?: boolean;
   /** Drives a timer PPI of this vCPU. */
   setTimerLine: (intid: number, level: boolean, cpu: number) => void;
   /** Receives every classified trap; returns true to stop the vCPU's current run. */
@@ -77,6 +86,7 @@ export type SliceEnd = 'ran' | 'idle' | 'stopped';
 export class Vcpu {
   readonly index: number;
   readonly engine: UnicornEngine;
+  readonly deterministic: boolean;
   readonly timer: GenericTimer;
   readonly reflector: ExceptionReflector;
   private readonly info: ExceptionInfoReader;
@@ -121,7 +131,8 @@ export class Vcpu {
     e.installSliceGuard(cfg.control);
     this.info = new ExceptionInfoReader(e);
     this.reflector = new ExceptionReflector(e);
-    this.timer = new GenericTimer(cfg.index, cfg.setTimerLine);
+    this.deterministic = cfg.deterministic ?? false;
+    this.timer = new GenericTimer(cfg.index, cfg.setTimerLine, () => this.counter());
 
     e.writeSysReg(SYSREG.SCR_EL3, SCR_EL3_VALUE);
     e.writeSysReg(SYSREG.VTCR_EL2, VTCR_VALUE);
@@ -133,7 +144,8 @@ export class Vcpu {
     this.resetToEntry(0n, 0n);
 
     e.onInterrupt((intno) => this.onException(intno));
-    e.onSysRegs(UC_ARM64_INS_MRS, TIMER_REGISTERS, (a) => this.onSysReg(a, false));
+    // In deterministic mode the counter registers trap too: the guest must read virtual time.
+    e.onSysRegs(UC_ARM64_INS_MRS, this.deterministic ? [...TIMER_REGISTERS, ...COUNTER_REGISTERS] : TIMER_REGISTERS, (a) => this.onSysReg(a, false));
     e.onSysRegs(UC_ARM64_INS_MSR, TIMER_REGISTERS, (a) => this.onSysReg(a, true));
   }
 
@@ -222,6 +234,14 @@ export class Vcpu {
     return this.reflector.reflectSync(ex, this.entryState);
   }
 
+  /**
+   * The guest's counter now: the host's monotonic clock at 62.5 MHz, or in deterministic mode
+   * virtual time, one tick per INSTRUCTIONS_PER_TICK executed instructions.
+   */
+  counter(): bigint {
+    return this.deterministic ? this.engine.instructions / INSTRUCTIONS_PER_TICK : counterNow();
+  }
+
   /** PSCI CPU_SUSPEND: idle until an interrupt is pending, like WFI. */
   suspend(): void {
     if (this.virqPending) return;
@@ -238,7 +258,7 @@ export class Vcpu {
     const w = this.idleSince;
     if (!w) return false;
     this.idleSince = undefined;
-    return this.emit(TrapClass.Wfi, w.pc, w.el, { syndrome: w.esr, vaddress: 0n, targetEl: 2 }, BigInt(w.esr), 0n, counterNow() - w.at);
+    return this.emit(TrapClass.Wfi, w.pc, w.el, { syndrome: w.esr, vaddress: 0n, targetEl: 2 }, BigInt(w.esr), 0n, this.counter() - w.at);
   }
 
   private readonly pcBatch = new RegisterBatch([A64.PC, A64.PSTATE]);
@@ -290,17 +310,19 @@ export class Vcpu {
    * Runs the guest until something needs the hypervisor or `timeoutUs` passes (0 = no limit).
    * Returns the engine's error code name when unicorn itself failed, else undefined.
    */
-  runSlice(timeoutUs: number): { engineError?: string; stopRequested: boolean; idle: boolean } {
+  runSlice(timeoutUs: number, instructionBudget = 0n): { engineError?: string; stopRequested: boolean; idle: boolean } {
     this.stopRequested = false;
     this.wentIdle = false;
     this.running = true;
     let r;
     if (timeoutUs > 0) this.engine.armStop(timeoutUs);
+    if (instructionBudget > 0n) this.engine.setInstructionBudget(instructionBudget);
     try {
       r = this.engine.start(this.pc, RUN_UNTIL);
     } finally {
       this.running = false;
       if (timeoutUs > 0) this.engine.disarmStop();
+      if (instructionBudget > 0n) this.engine.setInstructionBudget(0n);
     }
     this.pc = this.engine.readReg(A64.PC);
     return { engineError: r.code === 0 ? undefined : r.codeName, stopRequested: this.stopRequested, idle: this.wentIdle };
@@ -350,7 +372,7 @@ export class Vcpu {
           if ((info.syndrome & 1) === 0 && !this.virqPending) { // WFI (not WFE) with nothing pending: idle
             this.idle = true;
             this.wentIdle = true;
-            this.idleSince = { pc, el, esr: info.syndrome, at: counterNow() };
+            this.idleSince = { pc, el, esr: info.syndrome, at: this.counter() };
             this.requestStop();
           }
           return;
@@ -421,6 +443,10 @@ export class Vcpu {
 
 
   private onSysReg(access: SysInsnAccess, write: boolean): boolean {
+    if (!write && COUNTER_REGISTERS.some((r) => sameSysReg(r, access))) {
+      this.engine.writeReg(access.rt, this.counter()); // CNTVOFF_EL2 is 0: virtual = physical count
+      return true;
+    }
     if (!this.timer.owns(access)) return false;
     let value = access.value;
     if (write) this.timer.write(access, value);

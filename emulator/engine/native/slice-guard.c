@@ -26,6 +26,8 @@ typedef int (*uc_emu_stop_fn)(uc_engine *uc);
 struct persona_guard {
     volatile uint32_t stop;     /* non-zero: stop at the next block boundary (the alarm's deadline) */
     volatile uint32_t *control; /* optional shared words [pause, kick]: non-zero stops too */
+    uint64_t icount;            /* instructions of the blocks entered so far (block size / 4) */
+    uint64_t budget;            /* stop once icount reaches it (deterministic slices); 0: none */
     uint32_t reserved;
     uint64_t stops;             /* stops this hook has made */
     uc_emu_stop_fn emu_stop;
@@ -47,9 +49,11 @@ void persona_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *us
 {
     struct persona_guard *g = user;
     (void)address;
-    (void)size;
+    /* Counted when a block is entered, whole: deterministic, which is what virtual time needs. */
+    g->icount += size >> 2;
     volatile uint32_t *c = g->control;
-    if (__atomic_load_n(&g->stop, __ATOMIC_RELAXED) || (c && (__atomic_load_n(&c[0], __ATOMIC_RELAXED) | __atomic_load_n(&c[1], __ATOMIC_RELAXED)))) {
+    if ((g->budget && g->icount >= g->budget) || __atomic_load_n(&g->stop, __ATOMIC_RELAXED)
+        || (c && (__atomic_load_n(&c[0], __ATOMIC_RELAXED) | __atomic_load_n(&c[1], __ATOMIC_RELAXED)))) {
         __atomic_store_n(&g->stop, 0, __ATOMIC_RELAXED);
         g->stops++;
         g->emu_stop(uc);
@@ -133,6 +137,22 @@ void persona_guard_disarm(struct persona_guard *g)
 uint64_t persona_guard_stops(struct persona_guard *g)
 {
     return g->stops;
+}
+
+/* Instruction count (whole blocks entered) and the budget that ends a deterministic slice. */
+uint64_t persona_guard_icount(struct persona_guard *g)
+{
+    return g->icount;
+}
+
+void persona_guard_set_icount(struct persona_guard *g, uint64_t icount)
+{
+    g->icount = icount;
+}
+
+void persona_guard_set_budget(struct persona_guard *g, uint64_t budget)
+{
+    g->budget = budget;
 }
 
 void persona_guard_free(struct persona_guard *g)
