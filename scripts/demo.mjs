@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run demo`: builds the example guests and boots the example kernel on a persona, with every
-// trap into the hypervisor summarised at the end. (The two-persona phone demo replaces it when the
-// multi-persona device lands.)
+// `npm run demo`: builds the example guests and runs the phone: a personal and a work persona side
+// by side on one device, chatting over a channel, with the work persona's "corporate vault" out of
+// the personal persona's reach. Ends with each persona's trap summary. Extra arguments go to
+// `persona run` (for example --deterministic, --log-traps, --trace phone-trace.json).
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,6 @@ const step = (args) => spawnSync(process.execPath, args, { stdio: 'inherit', cwd
 
 let rc = step([join(root, 'scripts/build-guests.mjs')]);
 if (rc !== 0) process.exit(rc);
-process.stderr.write('\npersona demo: booting examples/kernel on a virt persona (EL1 kernel, EL0 task, timer IRQs, PSCI)\n\n');
-rc = step([join(root, 'bin/persona'), 'run', join(root, 'build/guests/kernel.elf'), '--max-seconds', '60', ...process.argv.slice(2)]);
+process.stderr.write('\npersona demo: examples/phone/phone.json — personal and work personas on one device\n\n');
+rc = step([join(root, 'bin/persona'), 'run', join(root, 'examples/phone/phone.json'), '--max-seconds', '60', ...process.argv.slice(2)]);
 process.exit(rc);

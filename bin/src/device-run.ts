@@ -9,6 +9,7 @@ import type { DeviceManifest } from '../../emulator/hypervisor/manifest';
 import type { PersonaExit } from '../../emulator/hypervisor/persona';
 import { formatTrap, trapSummaryTable, type TrapNames } from '../../emulator/hypervisor/trap-format';
 import type { TrapRecord } from '../../emulator/hypervisor/trap-log';
+import { TrapClass } from '../../emulator/hypervisor/trap-class';
 import { writeChromeTrace } from '../../emulator/trace/chrome-trace';
 import { EXIT } from './errors';
 
@@ -104,6 +105,13 @@ export async function runDevice(manifest: DeviceManifest, o: DeviceRunOptions): 
   }
   for (const p of personas) {
     process.stderr.write(`${trapSummaryTable(p.trapLog.counts(), p.name)}\n  exit: ${describeExit(p.exit!)}\n`);
+  }
+  // Isolation violations matter on any device: name them, not just count them.
+  const violations = mergedTraps(device).filter((r) => r.class === TrapClass.IsolationViolation);
+  if (violations.length > 0) {
+    process.stderr.write(`isolation violations (${violations.length}):\n`);
+    for (const r of violations.slice(0, 10)) process.stderr.write(`  ${formatTrap(r, trapNames)}\n`);
+    if (violations.length > 10) process.stderr.write(`  ... and ${violations.length - 10} more (--log-traps lists every trap)\n`);
   }
   if (o.deterministic) process.stderr.write(`trap log hash: ${trapLogHash(personas.map((p) => p.trapLog))}\n`);
   await device.close();
