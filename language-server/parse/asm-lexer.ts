@@ -109,6 +109,38 @@ function lexStatement(raw: string, masked: string, line: number, base: number): 
   return st.labels.length > 0 || st.op ? st : undefined;
 }
 
+/** Blanks `/* */` (possibly spanning lines) and `//` comments, keeping columns and strings. */
+function blankComments(code: string, inBlockAtStart: boolean): { code: string; inBlock: boolean } {
+  let inBlock = inBlockAtStart;
+  let out = '';
+  let i = 0;
+  while (i < code.length) {
+    if (inBlock) {
+      const end = code.indexOf('*/', i);
+      const stop = end < 0 ? code.length : end + 2;
+      out += ' '.repeat(stop - i);
+      i = stop;
+      if (end >= 0) inBlock = false;
+      continue;
+    }
+    const c = code[i];
+    if (c === '"') {
+      const m = /^"(?:[^"\\]|\\.)*"?/.exec(code.slice(i))!;
+      out += m[0];
+      i += m[0].length;
+    } else if (c === '/' && code[i + 1] === '*') {
+      inBlock = true;
+    } else if (c === '/' && code[i + 1] === '/') {
+      out += ' '.repeat(code.length - i);
+      i = code.length;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return { code: out, inBlock };
+}
+
 /**
  * Lexes a whole file. `preprocessed`: `#` starts a preprocessor line (.S); otherwise a line
  * starting with `#` is a comment (GNU as treats it so).
@@ -120,34 +152,8 @@ export function lexAsm(text: string, preprocessed = true): LexedFile {
   let inBlock = false;
   for (let line = 0; line < lines.length; line++) {
     let code = lines[line]!;
-    // Blank out comments: /* */ (possibly spanning lines) and // to the end of the line.
-    let out = '';
-    let i = 0;
-    while (i < code.length) {
-      if (inBlock) {
-        const end = code.indexOf('*/', i);
-        const stop = end < 0 ? code.length : end + 2;
-        out += ' '.repeat(stop - i);
-        i = stop;
-        if (end >= 0) inBlock = false;
-        continue;
-      }
-      const c = code[i];
-      if (c === '"') {
-        const m = /^"(?:[^"\\]|\\.)*"?/.exec(code.slice(i))!;
-        out += m[0];
-        i += m[0].length;
-      } else if (c === '/' && code[i + 1] === '*') {
-        inBlock = true;
-      } else if (c === '/' && code[i + 1] === '/') {
-        out += ' '.repeat(code.length - i);
-        i = code.length;
-      } else {
-        out += c;
-        i++;
-      }
-    }
-    code = out;
+    // Most lines have no comment or string: only the others pay for the character walk.
+    if (inBlock || code.includes('/') || code.includes('"')) ({ code, inBlock } = blankComments(code, inBlock));
     if (/^\s*#/.test(code)) {
       const d = preprocessed ? DEFINE.exec(code) : null;
       if (d) {
@@ -164,11 +170,12 @@ export function lexAsm(text: string, preprocessed = true): LexedFile {
       }
       continue;
     }
-    const masked = maskStrings(code);
-    let from = 0;
+    if (!/\S/.test(code)) continue;
+    const masked = code.includes('"') ? maskStrings(code) : code;
     // `;` separates statements on AArch64.
-    for (let j = 0; j <= masked.length; j++) {
-      if (j < masked.length && masked[j] !== ';') continue;
+    for (let from = 0; from <= masked.length;) {
+      const semi = masked.indexOf(';', from);
+      const j = semi < 0 ? masked.length : semi;
       const st = lexStatement(code.slice(from, j), masked.slice(from, j), line, from);
       if (st) statements.push(st);
       from = j + 1;
