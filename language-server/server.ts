@@ -15,7 +15,7 @@ import { indexFile, normalizeUri, scanFolders, uriToPath } from './workspace/sca
 
 /** Editor language ids of ARM32/Thumb assembly: the A64 mnemonic table does not apply. */
 const ARM32_LANGUAGES = /^(arm|arm32|armv7|thumb|arm-assembly)$/i;
-const WATCHED = '**/*.{S,s,asm,inc,ld,lds,h}';
+const WATCHED = '**/*.{S,s,asm,inc,ld,lds,h,c}';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);

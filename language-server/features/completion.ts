@@ -21,7 +21,7 @@ const SYSREG_ITEMS: readonly CompletionItem[] = [
 ];
 
 const SYMBOL_KIND: Record<SymbolDef['kind'], CompletionItemKind> = {
-  label: CompletionItemKind.Function, macro: CompletionItemKind.Snippet, constant: CompletionItemKind.Constant, define: CompletionItemKind.Constant, linker: CompletionItemKind.Variable,
+  label: CompletionItemKind.Function, macro: CompletionItemKind.Snippet, constant: CompletionItemKind.Constant, define: CompletionItemKind.Constant, linker: CompletionItemKind.Variable, 'c-function': CompletionItemKind.Function,
 };
 
 /** Where the cursor is within its statement. */

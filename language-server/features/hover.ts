@@ -36,7 +36,7 @@ function where(d: SymbolDef): string {
   return `defined in ${basename(d.uri)}:${d.word.line + 1}`;
 }
 
-const KIND_TEXT: Record<SymbolDef['kind'], string> = { label: 'label', macro: 'macro', constant: 'constant', define: '#define', linker: 'linker-script symbol' };
+const KIND_TEXT: Record<SymbolDef['kind'], string> = { label: 'label', macro: 'macro', constant: 'constant', define: '#define', linker: 'linker-script symbol', 'c-function': 'C function' };
 
 function symbolHover(facts: FileFacts, p: Position, index: WorkspaceIndex): Hover | undefined {
   const word = symbolAt(facts, p);

@@ -6,7 +6,7 @@ import type { WorkspaceIndex } from '../workspace/index';
 import { rangeOf } from './locate';
 
 const KIND: Record<SymbolDef['kind'], SymbolKind> = {
-  label: SymbolKind.Function, macro: SymbolKind.Method, constant: SymbolKind.Constant, define: SymbolKind.Constant, linker: SymbolKind.Variable,
+  label: SymbolKind.Function, macro: SymbolKind.Method, constant: SymbolKind.Constant, define: SymbolKind.Constant, linker: SymbolKind.Variable, 'c-function': SymbolKind.Function,
 };
 
 function symbolOf(d: SymbolDef, detail?: string): DocumentSymbol {

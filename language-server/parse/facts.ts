@@ -3,7 +3,7 @@
 // of these per file.
 import type { Statement, Word } from './asm-lexer';
 
-export type SymbolKind = 'label' | 'macro' | 'constant' | 'define' | 'linker';
+export type SymbolKind = 'label' | 'macro' | 'constant' | 'define' | 'linker' | 'c-function';
 
 export interface SymbolDef {
   name: string;
@@ -71,4 +71,12 @@ export interface HeaderFacts {
   refs: SymbolRef[];
 }
 
-export type FileFacts = AsmFacts | LinkerFacts | HeaderFacts;
+/** A C source: its top-level function definitions (what assembly calls into). */
+export interface CFacts {
+  kind: 'c';
+  uri: string;
+  defs: SymbolDef[];
+  refs: SymbolRef[];
+}
+
+export type FileFacts = AsmFacts | LinkerFacts | HeaderFacts | CFacts;

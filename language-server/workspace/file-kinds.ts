@@ -1,7 +1,9 @@
 // Which files the server reads, and as what: by name, since workspace files are indexed before any
-// editor tells us their language. `.lds.S` is a linker script run through cpp, not assembly.
+// editor tells us their language. `.lds.S` is a linker script run through cpp, not assembly;
+// headers and C sources contribute only the names assembly uses (#defines, C functions).
 import { parseAsm } from '../parse/asm-file';
 import type { FileFacts } from '../parse/facts';
+import { parseCSource } from '../parse/c-source';
 import { parseHeader } from '../parse/header';
 import { parseLinkerScript } from '../parse/linker-script';
 
@@ -12,6 +14,7 @@ const KINDS: readonly (readonly [RegExp, Parser])[] = [
   [/\.S$/, (uri, text) => parseAsm(uri, text, true)],
   [/\.(s|asm|inc)$/i, (uri, text) => parseAsm(uri, text, false)],
   [/\.h$/, parseHeader],
+  [/\.c$/, parseCSource],
 ];
 
 /** The parser for a file name, or undefined when the server ignores the file. */

@@ -38,6 +38,10 @@ test('definition of a #define from a header', async () => {
   assert.deepEqual(await definitionOf('boot.S', 'PSCI_SYSTEM_OFF'), ['psci.h:5:8']);
 });
 
+test('definition of a C function called from assembly', async () => {
+  assert.deepEqual(await definitionOf('vectors.S', 'handle_irq'), ['main.c:6:5']);
+});
+
 test('definition of a numeric local label (1f)', async () => {
   const locs = await client.request<Location[]>('textDocument/definition', { textDocument: { uri: client.uri('boot.S') }, position: positionOf(WORKSPACE, 'boot.S', '1f') });
   assert.deepEqual(locs.map(at), ['boot.S:21:0']);
