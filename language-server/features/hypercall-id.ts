@@ -72,5 +72,5 @@ export function describeId(id: number): { known: boolean; text: string } {
   if (entry) return { known: true, text: `\`${hex}\` **${entry.name}**` };
   const d = describeFunctionId(id);
   const owner = OWNER_NAMES[d.owner] ?? `owner ${d.owner}`;
-  return { known: false, text: `\`${hex}\` unknown id (${owner}, ${d.fast ? 'fast' : 'yielding'} call, ${d.smc64 ? 'SMC64' : 'SMC32'}): answers NOT_SUPPORTED` };
+  return { known: false, text: `\`${hex}\` unknown id: answers NOT_SUPPORTED (${owner}, ${d.fast ? 'fast' : 'yielding'} call, ${d.smc64 ? 'SMC64' : 'SMC32'})` };
 }

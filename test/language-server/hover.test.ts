@@ -72,8 +72,14 @@ test('hvc: function id from ldr = with a #define from a header', async () => {
   assert.match(await hoverText('boot.S', 'hvc'), /`0x84000008` \*\*PSCI_SYSTEM_OFF\*\*/);
 });
 
+test('hvc: a Persona ABI call from a constant expression', async () => {
+  const text = await hoverText('hypercalls.S', 'hvc', { nth: 4 });
+  assert.match(text, /`0xc6000001` \*\*PERSONA_WHOAMI\*\*/);
+  assert.match(text, /Persona: /);
+});
+
 test('hvc: an id the hypervisor does not answer', async () => {
-  assert.match(await hoverText('hypercalls.S', 'hvc', { nth: 2 }), /`0x82000042` unknown id \(SiP service, fast call, SMC32\): answers NOT_SUPPORTED/);
+  assert.match(await hoverText('hypercalls.S', 'hvc', { nth: 2 }), /`0x82000042` unknown id: answers NOT_SUPPORTED \(SiP service, fast call, SMC32\)/);
 });
 
 test('hvc: w0 computed at run time', async () => {
