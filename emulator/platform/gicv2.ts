@@ -19,6 +19,7 @@
 
 import type { AccessSize, MmioDevice } from "./mmio";
 import { SPI_BASE } from "./virt-map";
+import { SnapshotStateError, StateReader } from "../hypervisor/snapshot-errors";
 
 export const GIC_NUM_IRQS = 288;
 export const GIC_SPURIOUS = 1023;
@@ -69,6 +70,58 @@ const GICC_NAMES: Readonly<Record<number, string>> = {
   [GICC_AIAR]: "GICC_AIAR", 0x24: "GICC_AEOIR", [GICC_AHPPIR]: "GICC_AHPPIR", 0xd0: "GICC_APR0",
   0xe0: "GICC_NSAPR0", [GICC_IIDR]: "GICC_IIDR", [GICC_DIR]: "GICC_DIR",
 };
+
+/** Distributor state of the SPIs (INTIDs 32..287), shared by all CPUs. Bitmaps: 8 words, bit n of word w = INTID 32 + 32w + n. */
+export interface GicV2SpiState {
+  enabled: number[];
+  /** Software or edge latched pending bits. */
+  latched: number[];
+  active: number[];
+  /** Input line levels. */
+  level: number[];
+  /** 1 = edge-triggered (GICD_ICFGR). */
+  edge: number[];
+  group: number[];
+  /** 256 priorities, INTID 32 first. */
+  priority: number[];
+  /** 256 GICD_ITARGETSR bytes (CPU masks), INTID 32 first. */
+  target: number[];
+}
+
+/** One CPU's banked distributor state (SGIs and PPIs, INTIDs 0..31) and its CPU interface. */
+export interface GicV2CpuState {
+  /** Banked bitmaps of INTIDs 0..31, one word each (bit n = INTID n). */
+  enabled: number;
+  latched: number;
+  active: number;
+  level: number;
+  edge: number;
+  group: number;
+  /** 32 priorities of INTIDs 0..31. */
+  priority: number[];
+  /** 16 pending-source masks, one per SGI (bit c = sent by CPU c). */
+  sgiSources: number[];
+  /** GICC_CTLR, GICC_PMR, GICC_BPR, GICC_ABPR. */
+  ctlr: number;
+  pmr: number;
+  bpr: number;
+  abpr: number;
+  /** Active group priorities: 8 words, a 256-bit bitmap (running priority = lowest set bit). */
+  apr: number[];
+  /** Derived, saved as a check: the interrupt GICC_HPPIR reports (1023 if none). */
+  highestPending: number;
+  /** Derived, saved as a check: whether the CPU's IRQ input is asserted. */
+  irq: boolean;
+}
+
+/** A GICv2's whole state as JSON-safe data (see GicV2.saveState). */
+export interface GicV2State {
+  cpuCount: number;
+  /** GICD_CTLR. */
+  ctlr: number;
+  spi: GicV2SpiState;
+  cpus: GicV2CpuState[];
+}
 
 /** One bit per interrupt; word 0 (SGIs and PPIs) is banked per CPU. */
 class BankedBits {
@@ -186,6 +239,130 @@ export class GicV2 {
   /** Whether `cpu`'s IRQ input is asserted. */
   irqPending(cpu: number): boolean {
     return this.signalled[cpu] === 1;
+  }
+
+  // ---- snapshots ----
+
+  /** The whole distributor and CPU-interface state for a snapshot. */
+  saveState(): GicV2State {
+    const spiWords = (b: BankedBits) => Array.from({ length: WORDS - 1 }, (_, i) => b.word(0, i + 1));
+    const cpus: GicV2CpuState[] = [];
+    for (let c = 0; c < this.cpuCount; c++) {
+      cpus.push({
+        enabled: this.enabled.word(c, 0), latched: this.latched.word(c, 0), active: this.active.word(c, 0),
+        level: this.level.word(c, 0), edge: this.edge.word(c, 0), group: this.group.word(c, 0),
+        priority: Array.from(this.privPrio.subarray(c * SPI_BASE, (c + 1) * SPI_BASE)),
+        sgiSources: Array.from(this.sgiSources.subarray(c * SGI_COUNT, (c + 1) * SGI_COUNT)),
+        ctlr: this.cctlr[c]!, pmr: this.pmr[c]!, bpr: this.bpr[c]!, abpr: this.abpr[c]!,
+        apr: Array.from(this.apr.subarray(c * 8, c * 8 + 8)),
+        highestPending: this.best[c]!, irq: this.signalled[c] === 1,
+      });
+    }
+    return {
+      cpuCount: this.cpuCount,
+      ctlr: this.dctlr,
+      spi: {
+        enabled: spiWords(this.enabled), latched: spiWords(this.latched), active: spiWords(this.active),
+        level: spiWords(this.level), edge: spiWords(this.edge), group: spiWords(this.group),
+        priority: Array.from(this.sharedPrio.subarray(SPI_BASE)), target: Array.from(this.target.subarray(SPI_BASE)),
+      },
+      cpus,
+    };
+  }
+
+  /**
+   * Replace the whole state with a saved one. The state is checked first (shape, ranges, the
+   * always-on SGI bits, and that the saved HPPIR/IRQ values follow from the rest); a bad one
+   * throws a SnapshotStateError and leaves this GIC untouched.
+   *
+   * Output resync: after installing the state, each CPU's IRQ output is recomputed and
+   * `onCpuIrqChange(cpu, pending)` is called for every CPU whose output differs from what this
+   * instance last signalled — for a fresh instance, "nothing pending" — so a restored vCPU sees an
+   * asserted IRQ at once and later edges (IAR, EOI, line changes) match the original's. Restoring
+   * needs no separate call; `resync()` re-announces every CPU for a caller whose consumers were
+   * rebuilt after the restore.
+   */
+  restoreState(state: GicV2State): void {
+    const parsed = this.parseState(state);
+    const probe = new GicV2(this.cpuCount, () => 0, () => {});
+    probe.install(parsed);
+    probe.update();
+    for (let c = 0; c < this.cpuCount; c++) {
+      const saved = parsed.cpus[c]!;
+      if (probe.best[c] !== saved.highestPending) {
+        throw new SnapshotStateError("gicv2", `cpus[${c}].highestPending`, `is ${saved.highestPending} but the saved state gives ${probe.best[c]}`);
+      }
+      if ((probe.signalled[c] === 1) !== saved.irq) {
+        throw new SnapshotStateError("gicv2", `cpus[${c}].irq`, `is ${saved.irq} but the saved state gives ${probe.signalled[c] === 1}`);
+      }
+    }
+    this.install(parsed);
+    this.update();
+  }
+
+  /** Announce every CPU's current IRQ output through `onCpuIrqChange`, changed or not. */
+  resync(): void {
+    for (let c = 0; c < this.cpuCount; c++) this.onCpuIrqChange(c, this.signalled[c] === 1);
+  }
+
+  private parseState(state: GicV2State): GicV2State {
+    const r = new StateReader("gicv2", state);
+    const cpuCount = r.uint("cpuCount", 8, 1);
+    if (cpuCount !== this.cpuCount) r.fail("cpuCount", `is ${cpuCount} but this GIC has ${this.cpuCount} CPUs`);
+    const U32 = 0xffff_ffff, SPIS = GIC_NUM_IRQS - SPI_BASE;
+    const sr = r.object("spi");
+    const target = sr.uintArray("target", SPIS, this.allCpus);
+    if (this.cpuCount === 1 && target.some((t) => t !== 1)) sr.fail("target", "must be all 1 with one CPU");
+    const spi: GicV2SpiState = {
+      enabled: sr.uintArray("enabled", WORDS - 1, U32), latched: sr.uintArray("latched", WORDS - 1, U32),
+      active: sr.uintArray("active", WORDS - 1, U32), level: sr.uintArray("level", WORDS - 1, U32),
+      edge: sr.uintArray("edge", WORDS - 1, U32), group: sr.uintArray("group", WORDS - 1, U32),
+      priority: sr.uintArray("priority", SPIS, 0xff), target,
+    };
+    const cpus = r.objects("cpus", cpuCount).map((cr): GicV2CpuState => {
+      const enabled = cr.uint("enabled", U32), edge = cr.uint("edge", U32), latched = cr.uint("latched", U32);
+      if ((enabled & 0xffff) !== 0xffff) cr.fail("enabled", "must have the SGI bits 0..15 set (SGIs are always enabled)");
+      if ((edge & 0xffff) !== 0xffff) cr.fail("edge", "must have the SGI bits 0..15 set (SGIs are edge-triggered)");
+      const sgiSources = cr.uintArray("sgiSources", SGI_COUNT, this.allCpus);
+      for (let i = 0; i < SGI_COUNT; i++) {
+        if ((sgiSources[i] !== 0) !== (((latched >>> i) & 1) === 1)) {
+          cr.fail("latched", `bit ${i} must be set exactly when SGI ${i} has pending sources`);
+        }
+      }
+      return {
+        enabled, latched, edge, active: cr.uint("active", U32), level: cr.uint("level", U32), group: cr.uint("group", U32),
+        priority: cr.uintArray("priority", SPI_BASE, 0xff), sgiSources,
+        ctlr: cr.uint("ctlr", 0x7ff), pmr: cr.uint("pmr", 0xff), bpr: cr.uint("bpr", 7, MIN_BPR), abpr: cr.uint("abpr", 7, MIN_ABPR),
+        apr: cr.uintArray("apr", 8, U32), highestPending: cr.uint("highestPending", GIC_SPURIOUS), irq: cr.bool("irq"),
+      };
+    });
+    return { cpuCount, ctlr: r.uint("ctlr", 3), spi, cpus };
+  }
+
+  /** Install a checked state; the derived best/signalled values are left to update(). */
+  private install(s: GicV2State): void {
+    this.dctlr = s.ctlr;
+    const banks: [BankedBits, keyof GicV2SpiState & keyof GicV2CpuState][] = [
+      [this.enabled, "enabled"], [this.latched, "latched"], [this.active, "active"],
+      [this.level, "level"], [this.edge, "edge"], [this.group, "group"],
+    ];
+    for (const [bits, key] of banks) {
+      const words = s.spi[key] as number[];
+      for (let w = 1; w < WORDS; w++) bits.setWord(0, w, words[w - 1]!);
+      for (let c = 0; c < this.cpuCount; c++) bits.setWord(c, 0, s.cpus[c]![key] as number);
+    }
+    this.sharedPrio.set(s.spi.priority, SPI_BASE);
+    for (let id = SPI_BASE; id < GIC_NUM_IRQS; id++) this.setTarget(id, s.spi.target[id - SPI_BASE]!);
+    for (let c = 0; c < this.cpuCount; c++) {
+      const cs = s.cpus[c]!;
+      this.privPrio.set(cs.priority, c * SPI_BASE);
+      this.sgiSources.set(cs.sgiSources, c * SGI_COUNT);
+      this.cctlr[c] = cs.ctlr;
+      this.pmr[c] = cs.pmr;
+      this.bpr[c] = cs.bpr;
+      this.abpr[c] = cs.abpr;
+      this.apr.set(cs.apr, c * 8);
+    }
   }
 
   describe(): string {

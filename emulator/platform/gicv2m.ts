@@ -3,6 +3,10 @@
 // because the DTB names this frame, so it must answer as QEMU's hw/intc/arm_gicv2m.c does.
 import type { AccessSize, MmioDevice } from './mmio';
 import { SPI_BASE } from './virt-map';
+import { StateReader } from '../hypervisor/snapshot-errors';
+
+/** The MSI frame holds no state: its snapshot is an empty object. */
+export type GicV2mState = Record<string, never>;
 
 const MSI_TYPER = 0x008;
 const MSI_SETSPI_NS = 0x040;
@@ -28,6 +32,16 @@ export class GicV2mFrame implements MmioDevice {
     const intid = value & 0x3ff;
     const first = V2M_FIRST_SPI + SPI_BASE;
     if (intid >= first && intid < first + V2M_SPI_COUNT) this.pulseSpi(intid);
+  }
+
+  /** Nothing to save: the frame only forwards writes. */
+  saveState(): GicV2mState {
+    return {};
+  }
+
+  /** Checks that `state` is an object; there is nothing to restore. */
+  restoreState(state: GicV2mState): void {
+    new StateReader(this.name, state);
   }
 
   registerName(offset: number): string | undefined {

@@ -9,6 +9,7 @@
 // wide; an 8-byte access is treated as 4 bytes.
 
 import type { AccessSize, MmioDevice } from "./mmio";
+import { StateReader } from "../hypervisor/snapshot-errors";
 
 export const HOST_BRIDGE_VENDOR_ID = 0x1b36;
 export const HOST_BRIDGE_DEVICE_ID = 0x0008;
@@ -37,6 +38,14 @@ const NAMES: Readonly<Record<number, string>> = {
   0x2c: "SubsystemVendorID", 0x2e: "SubsystemID", 0x30: "ExpansionROM", 0x34: "CapPtr",
   0x3c: "InterruptLine", 0x3d: "InterruptPin",
 };
+
+/** The host bridge's writable configuration bits, as JSON-safe data (see PcieEcamEmpty.saveState). */
+export interface PcieEcamEmptyState {
+  /** Command register (only I/O, memory, bus master, SERR and INTx-disable bits are writable). */
+  command: number;
+  cacheLineSize: number;
+  interruptLine: number;
+}
 
 export class PcieEcamEmpty implements MmioDevice {
   readonly name = "pcie-ecam";
@@ -72,6 +81,27 @@ export class PcieEcamEmpty implements MmioDevice {
         this.config[reg] = byte & mask;
       }
     }
+  }
+
+  /** The host bridge's writable header fields for a snapshot; the rest is constant. */
+  saveState(): PcieEcamEmptyState {
+    return {
+      command: this.view.getUint16(COMMAND, true),
+      cacheLineSize: this.config[CACHE_LINE_SIZE]!,
+      interruptLine: this.config[INTERRUPT_LINE]!,
+    };
+  }
+
+  /** Replace the writable fields with saved ones; a bad state throws a SnapshotStateError. */
+  restoreState(state: PcieEcamEmptyState): void {
+    const r = new StateReader(this.name, state);
+    const command = r.uint("command", 0xffff);
+    if (command & ~COMMAND_WRITABLE) r.fail("command", `has bits outside the writable mask 0x${COMMAND_WRITABLE.toString(16)}: 0x${command.toString(16)}`);
+    const cacheLineSize = r.uint("cacheLineSize", 0xff);
+    const interruptLine = r.uint("interruptLine", 0xff);
+    this.view.setUint16(COMMAND, command, true);
+    this.config[CACHE_LINE_SIZE] = cacheLineSize;
+    this.config[INTERRUPT_LINE] = interruptLine;
   }
 
   registerName(offset: number): string | undefined {

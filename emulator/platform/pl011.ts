@@ -11,6 +11,7 @@
 // Host output is buffered and handed to `onTransmit` on newline, on `flush()` or at 4 KiB.
 
 import type { AccessSize, IrqLine, MmioDevice } from "./mmio";
+import { StateReader, toBase64 } from "../hypervisor/snapshot-errors";
 
 // Register offsets.
 const DR = 0x000;
@@ -67,6 +68,26 @@ export interface Pl011Options {
   /** Receives transmitted bytes in order; the array is the callee's to keep. */
   onTransmit: (bytes: Uint8Array) => void;
   irq: IrqLine;
+}
+
+/** Everything a guest can observe of a PL011, as JSON-safe data (see Pl011Uart.saveState). */
+export interface Pl011State {
+  /** Transmitted bytes not yet handed to `onTransmit` (no newline yet), base64. */
+  tx: string;
+  /** RX FIFO contents, oldest first, base64 (at most 32 bytes; at most 1 with LCR_H.FEN clear). */
+  rx: string;
+  /** Bytes dropped on RX overrun (droppedBytes). */
+  dropped: number;
+  rsr: number;
+  ilpr: number;
+  ibrd: number;
+  fbrd: number;
+  lcrH: number;
+  cr: number;
+  ifls: number;
+  imsc: number;
+  ris: number;
+  dmacr: number;
 }
 
 export class Pl011Uart implements MmioDevice {
@@ -139,6 +160,57 @@ export class Pl011Uart implements MmioDevice {
 
   registerName(offset: number): string | undefined {
     return NAMES[offset & ~3];
+  }
+
+  /** The device's state for a snapshot. Buffered TX bytes are saved, not flushed. */
+  saveState(): Pl011State {
+    const rx = new Uint8Array(this.rxCount);
+    for (let i = 0; i < this.rxCount; i++) rx[i] = this.rxFifo[(this.rxHead + i) % FIFO_DEPTH]!;
+    return {
+      tx: toBase64(this.txBuf.subarray(0, this.txLen)),
+      rx: toBase64(rx),
+      dropped: this.dropped,
+      rsr: this.rsr, ilpr: this.ilpr, ibrd: this.ibrd, fbrd: this.fbrd, lcrH: this.lcrH, cr: this.cr,
+      ifls: this.ifls, imsc: this.imsc, ris: this.ris, dmacr: this.dmacr,
+    };
+  }
+
+  /**
+   * Replace this UART's state with a saved one (checked first: a bad state throws a
+   * SnapshotStateError and leaves the device untouched). The interrupt line is driven if the
+   * restored level (RIS & IMSC) differs from this instance's, so the GIC agrees whichever of the
+   * two is restored first.
+   */
+  restoreState(state: Pl011State): void {
+    const r = new StateReader(this.name, state);
+    const lcrH = r.uint("lcrH", 0xff);
+    const rx = r.bytes("rx", { maxLength: lcrH & LCR_H_FEN ? FIFO_DEPTH : 1 });
+    const tx = r.bytes("tx", { maxLength: TX_BUFFER_BYTES - 1 });
+    const s = {
+      dropped: r.uint("dropped", Number.MAX_SAFE_INTEGER),
+      rsr: r.uint("rsr", 0xf), ilpr: r.uint("ilpr", 0xff), ibrd: r.uint("ibrd", 0xffff), fbrd: r.uint("fbrd", 0x3f),
+      cr: r.uint("cr", 0xffff), ifls: r.uint("ifls", 0x3f), imsc: r.uint("imsc", INT_MASK), ris: r.uint("ris", INT_MASK),
+      dmacr: r.uint("dmacr", 0x7),
+    };
+    this.txBuf.fill(0);
+    this.txBuf.set(tx);
+    this.txLen = tx.length;
+    this.rxFifo.fill(0);
+    this.rxFifo.set(rx);
+    this.rxHead = 0;
+    this.rxCount = rx.length;
+    this.dropped = s.dropped;
+    this.rsr = s.rsr;
+    this.ilpr = s.ilpr;
+    this.ibrd = s.ibrd;
+    this.fbrd = s.fbrd;
+    this.lcrH = lcrH;
+    this.cr = s.cr;
+    this.ifls = s.ifls;
+    this.imsc = s.imsc;
+    this.ris = s.ris;
+    this.dmacr = s.dmacr;
+    this.update();
   }
 
   private rxDepth(): number {

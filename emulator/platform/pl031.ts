@@ -7,6 +7,7 @@
 // crossing of MR since the previous check, so a late tick still raises it.
 
 import type { AccessSize, IrqLine, MmioDevice } from "./mmio";
+import { StateReader } from "../hypervisor/snapshot-errors";
 
 // Register offsets.
 const DR = 0x00;
@@ -35,6 +36,23 @@ export interface Pl031Options {
   irq: IrqLine;
   /** Host time in seconds (fractions are truncated), e.g. `() => Date.now() / 1000`. */
   nowSeconds: () => number;
+}
+
+/**
+ * Everything a guest can observe of a PL031, as JSON-safe data (see Pl031Rtc.saveState).
+ * DR is `(offset + nowSeconds()) mod 2^32`: the restoring side's clock decides what DR reads next
+ * (the deterministic clock restored with the instruction count gives the same DR; the host clock
+ * keeps the RTC following wall time, as QEMU's migration does).
+ */
+export interface Pl031State {
+  /** DR minus the clock, mod 2^32. */
+  offset: number;
+  mr: number;
+  lr: number;
+  imsc: number;
+  ris: number;
+  /** DR at the previous match check (a crossing of MR after it still raises the interrupt). */
+  lastChecked: number;
 }
 
 export class Pl031Rtc implements MmioDevice {
@@ -107,6 +125,31 @@ export class Pl031Rtc implements MmioDevice {
 
   registerName(offset: number): string | undefined {
     return NAMES[offset & ~3];
+  }
+
+  /** The device's state for a snapshot (taken as is: no match check first, so none is lost). */
+  saveState(): Pl031State {
+    return { offset: this.offset, mr: this.mr, lr: this.lr, imsc: this.imsc, ris: this.ris, lastChecked: this.lastChecked };
+  }
+
+  /**
+   * Replace this RTC's state with a saved one (checked first: a bad state throws a
+   * SnapshotStateError and leaves the device untouched). The interrupt line is driven if the
+   * restored level (RIS & IMSC) differs from this instance's.
+   */
+  restoreState(state: Pl031State): void {
+    const r = new StateReader(this.name, state);
+    const s = {
+      offset: r.uint("offset", 0xffff_ffff), mr: r.uint("mr", 0xffff_ffff), lr: r.uint("lr", 0xffff_ffff),
+      imsc: r.uint("imsc", INT_MATCH), ris: r.uint("ris", INT_MATCH), lastChecked: r.uint("lastChecked", 0xffff_ffff),
+    };
+    this.offset = s.offset;
+    this.mr = s.mr;
+    this.lr = s.lr;
+    this.imsc = s.imsc;
+    this.ris = s.ris;
+    this.lastChecked = s.lastChecked;
+    this.update();
   }
 
   private now(): number {

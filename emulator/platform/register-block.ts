@@ -3,6 +3,10 @@
 // demo's "corporate vault" holds a secret there). Stands in for a modem or secure-element block
 // passed through to one persona.
 import type { AccessSize, MmioDevice } from './mmio';
+import { StateReader, toBase64 } from '../hypervisor/snapshot-errors';
+
+/** A register block's contents as JSON-safe data: every byte of the window, base64. */
+export interface RegisterBlockState { bytes: string }
 
 const ID = 0x00;
 const DATA = 0x10;
@@ -28,6 +32,17 @@ export class RegisterBlock implements MmioDevice {
     if (size === 1) this.view.setUint8(offset, value);
     else if (size === 2) this.view.setUint16(offset, value, true);
     else this.view.setUint32(offset, value >>> 0, true);
+  }
+
+  /** The block's contents for a snapshot (its name, ID and size come from the manifest). */
+  saveState(): RegisterBlockState {
+    return { bytes: toBase64(this.bytes) };
+  }
+
+  /** Replace the contents with saved ones; a bad state (or another size) throws a SnapshotStateError. */
+  restoreState(state: RegisterBlockState): void {
+    const bytes = new StateReader(`register-block ${this.name}`, state).bytes('bytes', { length: this.bytes.length });
+    this.bytes.set(bytes);
   }
 
   registerName(offset: number): string | undefined {

@@ -9,6 +9,10 @@
 // bytes of it (a byte read of offset 0 gives 0x76) and reads inside a register give 0.
 
 import type { AccessSize, MmioDevice } from "./mmio";
+import { StateReader } from "../hypervisor/snapshot-errors";
+
+/** An empty slot holds no state: its snapshot is an empty object. */
+export type VirtioMmioEmptyState = Record<string, never>;
 
 const MAGIC_VALUE = 0x000;
 const VERSION = 0x004;
@@ -44,6 +48,16 @@ export class VirtioMmioEmpty implements MmioDevice {
 
   write(_offset: number, _size: AccessSize, _value: number): void {
     // No backend: writes are ignored.
+  }
+
+  /** Nothing to save: every register is constant. */
+  saveState(): VirtioMmioEmptyState {
+    return {};
+  }
+
+  /** Checks that `state` is an object; there is nothing to restore. */
+  restoreState(state: VirtioMmioEmptyState): void {
+    new StateReader(this.name, state);
   }
 
   registerName(offset: number): string | undefined {

@@ -4,6 +4,7 @@
 // 62.5 MHz, which counterNow() reproduces. Each timer drives its PPI through the GIC as a level.
 import type { SysRegEncoding } from '../../engine/unicorn';
 import { IRQ } from '../../platform/virt-map';
+import { StateReader } from '../../hypervisor/snapshot-errors';
 
 const CTL_ENABLE = 1n;
 const CTL_IMASK = 2n;
@@ -30,6 +31,16 @@ function decode(enc: SysRegEncoding): { timer: 0 | 1; reg: 'tval' | 'ctl' | 'cva
   if (enc.op0 !== 3 || enc.op1 !== 3 || enc.crn !== 14 || (enc.crm !== 2 && enc.crm !== 3) || enc.op2 > 2) return undefined;
   return { timer: enc.crm === 2 ? 0 : 1, reg: (['tval', 'ctl', 'cval'] as const)[enc.op2]! };
 }
+
+/** One timer's saved state: CTL (ENABLE/IMASK bits), CVAL as a decimal string, the output line. */
+export interface TimerChannelState { ctl: number; cval: string; level: boolean }
+
+/**
+ * A vCPU's timers as JSON-safe data (see GenericTimer.saveState). CVAL is in counter ticks: the
+ * restoring side's counter must continue the saving side's (deterministic mode: the instruction
+ * count) for deadlines to fall at the same guest time.
+ */
+export interface GenericTimerState { physical: TimerChannelState; virtual: TimerChannelState }
 
 export class GenericTimer {
   private readonly timers: TimerState[] = [
@@ -92,6 +103,34 @@ export class GenericTimer {
       if (best === undefined || t.cval < best) best = t.cval;
     }
     return best;
+  }
+
+  /** The timers' state for a snapshot. */
+  saveState(): GenericTimerState {
+    const save = (t: TimerState): TimerChannelState => ({ ctl: Number(t.ctl), cval: t.cval.toString(), level: t.level });
+    return { physical: save(this.timers[0]!), virtual: save(this.timers[1]!) };
+  }
+
+  /**
+   * Replace the timers' state with a saved one (checked first: a bad state throws a
+   * SnapshotStateError and leaves the timers untouched). Each PPI whose saved level differs from
+   * this instance's is driven through `setLine`, so the GIC agrees whichever is restored first.
+   */
+  restoreState(state: GenericTimerState): void {
+    const r = new StateReader(`generic-timer cpu${this.cpu}`, state);
+    const read = (c: StateReader) => ({
+      ctl: BigInt(c.uint('ctl', Number(CTL_ENABLE | CTL_IMASK))), cval: c.bigUint('cval', 64), level: c.bool('level'),
+    });
+    const saved = [read(r.object('physical')), read(r.object('virtual'))];
+    saved.forEach((s, i) => {
+      const t = this.timers[i]!;
+      t.ctl = s.ctl;
+      t.cval = s.cval;
+      if (t.level !== s.level) {
+        t.level = s.level;
+        this.setLine(t.intid, s.level, this.cpu);
+      }
+    });
   }
 
   /** State for snapshots and the debugger. */
