@@ -12,6 +12,7 @@ import type { TrapRecord } from '../../emulator/hypervisor/trap-log';
 import { TrapClass } from '../../emulator/hypervisor/trap-class';
 import { writeChromeTrace } from '../../emulator/trace/chrome-trace';
 import { EXIT } from './errors';
+import { serveControl } from './control-socket';
 
 export interface DeviceRunOptions {
   maxSeconds?: number;
@@ -88,12 +89,18 @@ export async function runDevice(manifest: DeviceManifest, o: DeviceRunOptions): 
     printed = mergedTraps(device).at(-1)?.vtime ?? printed;
     printed += 1n;
   };
+  const control = serveControl(async (req) => {
+    const index = req.persona === undefined ? (names.length === 1 ? 0 : -1) : names.indexOf(req.persona);
+    if (index < 0) return { ok: false, error: req.persona === undefined ? `name a persona with --persona (${names.join(', ')})` : `no persona called "${req.persona}" (${names.join(', ')})` };
+    return { ok: true, bytes: await device.snapshot(index, req.file), persona: names[index]! };
+  });
   const onSignal = () => device.stop('interrupted (SIGINT)');
   process.once('SIGINT', onSignal);
   // Console input goes to the first persona (a terminal per persona is the extension's job).
   process.stdin.on('data', (d: Buffer) => device.input(0, d));
   process.stdin.on('error', () => undefined);
   const personas = await device.finished();
+  control.close();
   process.removeListener('SIGINT', onSignal);
   process.stdin.pause();
   process.stdin.unref?.();

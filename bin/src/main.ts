@@ -2,11 +2,13 @@
 import { EXIT, UsageError, userErrorText } from './errors';
 import { lspCommand } from './lsp-command';
 import { runCommand } from './run-command';
+import { snapshotCommand } from './snapshot-command';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   run: { run: runCommand, help: 'boot a guest image (ELF, Linux Image or raw) on a virt persona' },
+  snapshot: { run: snapshotCommand, help: 'write a running persona to a file (continue it with persona run --resume)' },
   lsp: { run: lspCommand, help: 'the assembly language server on stdin/stdout (--stdio)' },
 };
 

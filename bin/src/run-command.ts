@@ -15,6 +15,8 @@ import { EXIT, UsageError } from './errors';
 import { runDevice } from './device-run';
 import { loadManifest } from '../../emulator/hypervisor/manifest';
 import { trapLogHash } from '../../emulator/hypervisor/trap-hash';
+import { emptyImage, readPersonaSnapshot, restorePersona, savePersona } from '../../emulator/hypervisor/persona-snapshot';
+import { serveControl } from './control-socket';
 
 const OPTIONS: readonly OptionSpec[] = [
   { name: 'ram', value: 'SIZE', help: 'guest RAM at 0x40000000, up to 4G (default 128M, as QEMU virt)' },
@@ -22,6 +24,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'max-seconds', value: 'S', help: 'stop the guest after S seconds of wall time (exit code 4)' },
   { name: 'trace', value: 'FILE', help: 'write the trap log as Chrome trace-event JSON (opens in Perfetto)' },
   { name: 'log-traps', help: 'print every trap on stderr as it happens' },
+  { name: 'resume', value: 'FILE', help: 'continue a persona from a snapshot written by `persona snapshot` (instead of an image)' },
   { name: 'deterministic', help: 'virtual time from executed instructions: the same run gives the same output and trap log (hash printed)' },
   { name: 'bootargs', value: 'TEXT', help: 'kernel command line in the DTB\'s /chosen' },
   { name: 'format', value: 'elf|image|raw', help: 'image format (default: detected)' },
@@ -39,15 +42,23 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stdout.write(helpText(USAGE, OPTIONS));
     return EXIT.ok;
   }
-  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'persona run: no guest image given' : 'persona run: give exactly one guest image', USAGE);
-  const path = positional[0]!;
+  const resumeFrom = typeof options.get('resume') === 'string' ? options.get('resume') as string : undefined;
+  if (resumeFrom && positional.length > 0) throw new UsageError('persona run: --resume FILE replaces the guest image: give one or the other', USAGE);
+  if (!resumeFrom && positional.length !== 1) throw new UsageError(positional.length === 0 ? 'persona run: no guest image given' : 'persona run: give exactly one guest image', USAGE);
+  const snapshot = resumeFrom ? readPersonaSnapshot(resumeFrom) : undefined;
+  const path = snapshot ? snapshot.identity.image : positional[0]!;
   const opt = (n: string): string | undefined => {
     const v = options.get(n);
     return typeof v === 'string' ? v : undefined;
   };
-  const ram = opt('ram') ? parseSize(opt('ram')!, '--ram') : DEFAULT_RAM_BYTES;
+  if (snapshot) {
+    for (const o of ['ram', 'cpus', 'bootargs', 'format', 'load-address']) {
+      if (options.has(o)) throw new UsageError(`persona run: --${o} cannot change a resumed persona (the snapshot fixes it)`);
+    }
+  }
+  const ram = snapshot ? snapshot.identity.ramBytes : opt('ram') ? parseSize(opt('ram')!, '--ram') : DEFAULT_RAM_BYTES;
   if (ram < 1n << 20n || ram > MAX_RAM || ram % 4096n !== 0n) throw new UsageError(`--ram: ${opt('ram')} must be a multiple of 4K from 1M to 4G`);
-  const cpus = opt('cpus') ? parseNumber(opt('cpus')!, '--cpus', 1, 8) : 1;
+  const cpus = snapshot ? snapshot.identity.cpus : opt('cpus') ? parseNumber(opt('cpus')!, '--cpus', 1, 8) : 1;
   if (!Number.isInteger(cpus)) throw new UsageError(`--cpus: ${opt('cpus')} must be a whole number`);
   const maxSeconds = opt('max-seconds') ? parseNumber(opt('max-seconds')!, '--max-seconds', 0.001, 1e7) : undefined;
   const format = opt('format') as ImageFormatOption | undefined;
@@ -55,17 +66,16 @@ export async function runCommand(argv: string[]): Promise<number> {
   const rawAddress = opt('load-address') ? parseAddress(opt('load-address')!, '--load-address') : undefined;
   const tracePath = opt('trace');
   const logTraps = options.has('log-traps');
-  const deterministic = options.has('deterministic');
+  const deterministic = snapshot ? snapshot.identity.deterministic : options.has('deterministic');
 
-  if (statSync(path).isDirectory()) throw new UsageError(`persona run: ${path} is a directory, not a guest image`);
-  if (path.endsWith('.json')) {
+  if (!snapshot && statSync(path).isDirectory()) throw new UsageError(`persona run: ${path} is a directory, not a guest image`);
+  if (!snapshot && path.endsWith('.json')) {
     for (const o of ['ram', 'cpus', 'bootargs', 'format', 'load-address']) {
       if (options.has(o)) throw new UsageError(`persona run: --${o} does not apply to a device manifest: set it per persona in ${path}`);
     }
     return runDevice(loadManifest(path), { maxSeconds, tracePath, logTraps, deterministic });
   }
-  const bytes = readFileSync(path);
-  const image = loadGuestImage(path, bytes, {
+  const image = snapshot ? emptyImage(path) : loadGuestImage(path, readFileSync(path), {
     regions: [
       { name: 'flash', base: VIRT.flash.base, size: VIRT.flash.size },
       { name: 'ram', base: VIRT.ram.base, size: ram },
@@ -75,15 +85,26 @@ export async function runCommand(argv: string[]): Promise<number> {
     throw new UsageError(`persona run: ${path} is a 32-bit ARM (${image.format}) image; personas run AArch64 guests only for now`,
       'build the guest for aarch64 (aarch64-linux-gnu-gcc)');
   }
-  if (image.format === 'raw' && !format) {
+  if (image.format === 'raw' && !format && !snapshot) {
     process.stderr.write(`persona: ${path} is neither ELF nor a Linux Image: loading it as a raw binary at 0x${image.entry.toString(16)} (--format chooses)\n`);
   }
 
   const persona = new Persona({
-    id: 0, name: basename(path).replace(/\.[^.]*$/, '') || 'guest', ramBytes: ram, cpus, image, bootargs: opt('bootargs'),
+    id: 0, name: snapshot?.identity.name ?? (basename(path).replace(/\.[^.]*$/, '') || 'guest'), ramBytes: ram, cpus, image,
+    bootargs: snapshot ? snapshot.identity.bootargs : opt('bootargs'),
     trapLogCapacity: tracePath ? 1 << 20 : undefined,
     deterministic,
     onConsole: (b) => { process.stdout.write(b); },
+  });
+  if (snapshot && resumeFrom) {
+    restorePersona(persona, snapshot, resumeFrom);
+    process.stderr.write(`persona: resumed ${persona.name} from ${resumeFrom} (taken ${snapshot.header.takenAt})\n`);
+  }
+  const bootargs = snapshot ? snapshot.identity.bootargs : opt('bootargs');
+  const control = serveControl(async (req) => {
+    if (req.persona !== undefined && req.persona !== persona.name) return { ok: false, error: `this run has one persona, "${persona.name}"` };
+    const bytes = await persona.atSafePoint(() => savePersona(persona, req.file, { image: path, bootargs, deterministic }));
+    return { ok: true, bytes, persona: persona.name };
   });
   const names: TrapNames = {
     persona: () => persona.name,
@@ -110,6 +131,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stdin.pause();
     process.stdin.unref?.();
   }
+  control.close();
   if (logTraps) printTraps();
   if (tracePath) {
     const { events } = await writeChromeTrace(tracePath, persona.trapLog.recent(), names);

@@ -209,6 +209,17 @@ export class UnicornEngine {
     this.check('uc_reg_write', this.f.regWrite(this.handle, id, this.scratch) as number);
   }
 
+  /** A 128-bit register (Qn) as 16 little-endian bytes. */
+  readReg128(id: number): Uint8Array {
+    this.check('uc_reg_read', this.f.regRead(this.handle, id, this.scratch) as number);
+    return Uint8Array.from(this.scratch.subarray(0, 16));
+  }
+
+  writeReg128(id: number, bytes: Uint8Array): void {
+    this.scratch.set(bytes.subarray(0, 16));
+    this.check('uc_reg_write', this.f.regWrite(this.handle, id, this.scratch) as number);
+  }
+
   /** Reads several 64-bit registers with one FFI call (the trap hot path). */
   readRegs(batch: RegisterBatch): BigUint64Array {
     this.f.regReadBatch(this.handle, batch.ids, batch.pointers, batch.count);

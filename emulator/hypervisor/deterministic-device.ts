@@ -9,17 +9,21 @@ import type { DeviceManifest } from './manifest';
 import { DEFAULT_QUANTUM, type Persona, type PersonaExit } from './persona';
 import { CONTROL } from './persona-links';
 import { TRAP_LOG_DEFAULT_CAPACITY } from './trap-log';
+import { savePersona } from './persona-snapshot';
+import type { PersonaWorkerInit } from './persona-worker-protocol';
 import type { DeviceEvents, DeviceOptions } from './device';
 
 export class DeterministicDevice extends EventEmitter<DeviceEvents> {
   readonly personas: PersonaHandle[];
   private readonly running: (Persona | undefined)[];
   private stopExit: PersonaExit | undefined;
+  private readonly inits: PersonaWorkerInit[];
 
   constructor(readonly manifest: DeviceManifest, private readonly opts: DeviceOptions & { quantum?: bigint } = {}) {
     super();
     const plan = planDevice(manifest, { capacity: opts.trapLogCapacity ?? TRAP_LOG_DEFAULT_CAPACITY, deterministic: true });
     this.personas = plan.handles;
+    this.inits = plan.inits;
     this.running = plan.inits.map((init, i) => {
       try {
         return personaFromInit(init, (b) => this.emit('console', i, b));
@@ -59,6 +63,14 @@ export class DeterministicDevice extends EventEmitter<DeviceEvents> {
       }
     }
     return this.personas;
+  }
+
+  /** Writes persona `index` to a snapshot file at its next quantum; resolves with its size. */
+  snapshot(index: number, file: string): Promise<number> {
+    const p = this.running[index];
+    if (!p) return Promise.reject(new Error(`persona ${this.personas[index]?.name ?? index} is not running`));
+    const init = this.inits[index]!;
+    return p.atSafePoint(() => savePersona(p, file, { image: init.image, bootargs: init.bootargs, deterministic: true }));
   }
 
   input(index: number, bytes: Uint8Array): void {

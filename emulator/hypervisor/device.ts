@@ -58,6 +58,7 @@ export class Device extends EventEmitter<DeviceEvents> {
         };
         worker.on('message', (msg: WorkerToDevice) => {
           if (msg.type === 'console') this.emit('console', index, msg.bytes);
+          else if (msg.type === 'snapshot-done' || msg.type === 'snapshot-failed') this.snapshotAnswered(msg);
           else if (msg.type === 'exit') finish(msg.exit);
           else if (msg.type === 'error') finish({ kind: 'fault', reason: msg.message });
         });
@@ -76,6 +77,28 @@ export class Device extends EventEmitter<DeviceEvents> {
 
   private send(index: number, m: DeviceToWorker): void {
     this.workers[index]?.postMessage(m);
+  }
+
+  private readonly snapshots = new Map<number, { resolve: (bytes: number) => void; reject: (e: Error) => void }>();
+  private nextSnapshot = 1;
+
+  private snapshotAnswered(msg: WorkerToDevice & { id: number }): void {
+    const waiter = this.snapshots.get(msg.id);
+    this.snapshots.delete(msg.id);
+    if (msg.type === 'snapshot-done') waiter?.resolve(msg.bytes);
+    else if (msg.type === 'snapshot-failed') waiter?.reject(new Error(msg.error));
+  }
+
+  /** Writes persona `index` to a snapshot file while the device runs; resolves with its size. */
+  snapshot(index: number, file: string): Promise<number> {
+    const p = this.personas[index];
+    if (!p || p.exit) return Promise.reject(new Error(p ? `persona ${p.name} has already ended` : `no persona ${index}`));
+    const id = this.nextSnapshot++;
+    return new Promise<number>((resolve, reject) => {
+      this.snapshots.set(id, { resolve, reject });
+      this.send(index, { type: 'snapshot', id, file });
+      attention(p.control);
+    });
   }
 
   input(index: number, bytes: Uint8Array): void {

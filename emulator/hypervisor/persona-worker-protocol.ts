@@ -36,10 +36,13 @@ export interface PersonaWorkerInit {
 
 export type DeviceToWorker =
   | { type: 'input'; bytes: Uint8Array }
-  | { type: 'stop'; reason: string };
+  | { type: 'stop'; reason: string }
+  | { type: 'snapshot'; id: number; file: string };
 
 export type WorkerToDevice =
   | { type: 'ready' }
   | { type: 'console'; bytes: Uint8Array }
   | { type: 'exit'; exit: PersonaExit }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | { type: 'snapshot-done'; id: number; bytes: number }
+  | { type: 'snapshot-failed'; id: number; error: string };

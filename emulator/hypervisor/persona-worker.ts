@@ -3,6 +3,7 @@
 // channels) and a few messages (console output, input, exit). Bundled as dist/persona-worker.js.
 import { parentPort, workerData } from 'node:worker_threads';
 import { personaFromInit } from './device-plan';
+import { savePersona } from './persona-snapshot';
 import type { Persona } from './persona';
 import type { PersonaWorkerInit, WorkerToDevice, DeviceToWorker } from './persona-worker-protocol';
 
@@ -22,6 +23,12 @@ try {
 port.on('message', (m: DeviceToWorker) => {
   if (m.type === 'input') persona.consoleInput(m.bytes);
   else if (m.type === 'stop') persona.stop({ kind: 'stopped', reason: m.reason });
+  else if (m.type === 'snapshot') {
+    persona.atSafePoint(() => savePersona(persona, m.file, { image: init.image, bootargs: init.bootargs, deterministic: init.deterministic })).then(
+      (bytes) => post({ type: 'snapshot-done', id: m.id, bytes }),
+      (e: unknown) => post({ type: 'snapshot-failed', id: m.id, error: e instanceof Error ? e.message : String(e) }),
+    );
+  }
 });
 
 post({ type: 'ready' });

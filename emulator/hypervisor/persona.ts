@@ -72,11 +72,19 @@ export class Persona {
   private readonly startCounter = counterNow();
   private readonly links: PersonaLinks | undefined;
   private readonly onConsole: (bytes: Uint8Array) => void;
+  /** Console bytes the guest has written so far (a snapshot records where it was taken). */
+  consoleBytes = 0;
+  readonly semihostingHandles = new Map<number, boolean>();
+  /** Snapshots asked for; taken between slices, where the state is consistent. */
+  private readonly snapshotRequests: { take: () => void }[] = [];
 
   constructor(cfg: PersonaConfig) {
     this.id = cfg.id;
     this.name = cfg.name;
-    this.onConsole = cfg.onConsole;
+    this.onConsole = (b) => {
+      this.consoleBytes += b.length;
+      cfg.onConsole(b);
+    };
     this.links = cfg.links;
     this.trapLog = cfg.links ? TrapLog.attach(cfg.links.trapLog) : new TrapLog(cfg.trapLogCapacity);
     this.ram = new Uint8Array(Number(cfg.ramBytes));
@@ -85,7 +93,7 @@ export class Persona {
       cpus: cfg.cpus,
       currentCpu: () => this.current,
       onCpuIrqChange: (cpu, pending) => this.onIrqChange(cpu, pending),
-      onConsole: cfg.onConsole,
+      onConsole: this.onConsole,
       // Deterministic mode: the RTC counts virtual seconds from a fixed date.
       nowSeconds: cfg.deterministic ? () => DETERMINISTIC_EPOCH_SECONDS + Number(this.vcpus[0]?.counter() ?? 0n) / Number(COUNTER_HZ) : undefined,
     });
@@ -119,7 +127,7 @@ export class Persona {
     const origin = cfg.clockOrigin ?? counterNow();
     const clock = cfg.deterministic ? (v: number) => this.vcpus[v]!.counter() : () => counterNow() - origin;
     this.dispatcher = new TrapDispatcher(this.trapLog, this.id, clock, {
-      hypercalls, writeConsole: (b) => this.onConsole(b), semihostingHandles: new Map(),
+      hypercalls, writeConsole: (b) => this.onConsole(b), semihostingHandles: this.semihostingHandles,
       foreignOwner: (ipa) => foreign.find((f) => ipa >= f.base && ipa < f.base + f.size)?.owner,
     });
 
@@ -188,6 +196,23 @@ export class Persona {
     return this.deviceObjects[index]?.registerName?.(offset);
   }
 
+  /** The devices assigned to this persona by its device manifest, by name. */
+  ownedDevices(): { name: string; device: MmioDevice }[] {
+    return (this.links?.ownedDevices ?? []).map((d) => ({ name: d.name, device: d.device }));
+  }
+
+  /** Runs `take` at the next point between slices, where registers and devices are consistent. */
+  atSafePoint<T>(take: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.snapshotRequests.push({ take: () => { try { resolve(take()); } catch (e) { reject(e); } } });
+      for (const v of this.vcpus) v.requestStop();
+    });
+  }
+
+  private serveSafePoints(): void {
+    for (const r of this.snapshotRequests.splice(0)) r.take();
+  }
+
   // ---- channels ----------------------------------------------------------------------------------
 
   private notifyPeer(ch: ChannelEnd, payload: number): boolean {
@@ -223,7 +248,8 @@ export class Persona {
     Atomics.store(c, CONTROL.STATE, PERSONA_STATE.PAUSED);
     Atomics.notify(c, CONTROL.STATE);
     while (Atomics.load(c, CONTROL.PAUSE) !== 0 && !this.ending) {
-      await Atomics.waitAsync(c, CONTROL.PAUSE, 1, 50).value;
+      this.serveSafePoints(); // a paused persona can be snapshotted
+      await Atomics.waitAsync(c, CONTROL.PAUSE, 1, 20).value;
     }
     Atomics.store(c, CONTROL.STATE, PERSONA_STATE.RUNNING);
     Atomics.notify(c, CONTROL.STATE);
@@ -309,6 +335,7 @@ export class Persona {
     if (control) Atomics.store(control, CONTROL.STATE, PERSONA_STATE.RUNNING);
     while (!this.ending) {
       if (control && (Atomics.load(control, CONTROL.ATTENTION) | Atomics.load(control, CONTROL.PAUSE)) !== 0) await this.serveControl();
+      if (this.snapshotRequests.length > 0) this.serveSafePoints();
       if (this.inputQueue.length > 0) this.pumpConsoleInput();
       const now = counterNow();
       for (const v of this.vcpus) if (v.power === 'on') v.timer.update(now);
@@ -362,6 +389,7 @@ export class Persona {
    */
   stepQuantum(quantum: bigint): PersonaExit | undefined {
     if (this.ending) return this.ending;
+    if (this.snapshotRequests.length > 0) this.serveSafePoints();
     this.takeDoorbells();
     if (this.inputQueue.length > 0) this.pumpConsoleInput();
     for (const v of this.vcpus) {
