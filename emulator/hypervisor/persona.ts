@@ -217,10 +217,11 @@ export class Persona {
 
   private notifyPeer(ch: ChannelEnd, payload: number): boolean {
     const link = this.links?.channels.find((l) => l.end.id === ch.id);
-    if (!link || !ringPeer(link, payload)) return false;
+    if (!link || Atomics.load(link.peerControl, CONTROL.STATE) === PERSONA_STATE.EXITED) return false;
+    // Recorded before the doorbell rings: the peer's receive, in another thread, must come later.
     const w = this.vcpus[this.current]!.whereNow();
     this.dispatcher.record(TrapClass.Channel, this.current, w.el, w.pc, ch.id, 0, payload >>> 0, ch.peer);
-    return true;
+    return ringPeer(link, payload);
   }
 
   /** Doorbells that rang for this persona become pending doorbell interrupts (edges) in its GIC. */
