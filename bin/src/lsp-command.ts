@@ -1,6 +1,5 @@
 // `persona lsp --stdio`: the assembly language server (language-server/) on stdin/stdout. stdout
 // carries only LSP messages, so anything else that would print there goes to stderr instead.
-/// <reference path="../../language-server/package-exports.d.ts" />
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../../language-server/server';
 import { helpText, parseArgs, type OptionSpec } from './args';

@@ -1,4 +1,3 @@
-/// <reference path="../../language-server/package-exports.d.ts" />
 // A minimal LSP client for the tests: spawns `node bin/persona lsp --stdio`, speaks JSON-RPC over
 // its stdio through vscode-languageserver-protocol, and collects diagnostics and log messages.
 import { spawn, type ChildProcess } from 'node:child_process';
