@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Persona vs QEMU, side by side in the same run (speed is measured here, never in tests).
 //
-//   node scripts/bench.mjs [--quick | --runs N] [--only compute,startup,hvc,svc,uart] [--max-seconds S]
+//   node scripts/bench.mjs [--quick | --runs N] [--only compute,startup,hvc,svc,uart,parallel,channel,deterministic]
+//                          [--max-seconds S]
 //
 // Each measure runs persona and qemu-system-aarch64 (7.2, -M virt -cpu cortex-a72 -nographic
 // -kernel X, TCG) interleaved N times (default 5, --quick 3) and reports the median with min/max,
 // because the host is noisy. Guests are build/guests/bench*.elf (test/guests/bench*/), built first.
+// Then the device measures (scripts/bench/device.mjs, persona only): two personas computing in
+// parallel vs one, channel round trips, --deterministic vs free running; same runs and medians.
 // Ends with a `BENCH_JSON {...}` line. Exit status: 0 ran (goals met or not), 1 a correctness or
 // run failure (e.g. persona and QEMU print different checksums), 2 bad arguments / no guests.
 // PERSONA_BENCH_QEMU=/path/to/qemu-system-aarch64 picks another QEMU build.
@@ -16,12 +19,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProblem, timedRun, versionOf } from './bench/proc.mjs';
 import { cell, fmt, summary, table } from './bench/stats.mjs';
+import { DEVICE_HEADERS, DEVICE_KEYS, deviceGuests, runDevice } from './bench/device.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QEMU = process.env.PERSONA_BENCH_QEMU || 'qemu-system-aarch64'; // override to test another build
 const QEMU_ARGS = ['-M', 'virt', '-cpu', 'cortex-a72', '-nographic', '-kernel'];
 const TICK_HZ = 62.5e6; // CNTVCT_EL0 on virt (QEMU and persona)
 const COMPUTE_GINSN = 1.49; // instructions in bench.elf, in G
+const QEMU_KEYS = ['compute', 'startup', 'hvc', 'svc', 'uart']; // the device measures: DEVICE_KEYS
 
 // ---- arguments ----
 const argv = process.argv.slice(2);
@@ -43,7 +48,7 @@ if (!(Number.isInteger(opt.runs) && opt.runs >= 1)) usage('--runs needs a whole 
 if (!(opt.maxSeconds > 0)) usage('--max-seconds needs a positive number');
 
 function usage(err) {
-  const text = 'usage: node scripts/bench.mjs [--quick | --runs N] [--only compute,startup,hvc,svc,uart] [--max-seconds S]';
+  const text = `usage: node scripts/bench.mjs [--quick | --runs N] [--only ${[...QEMU_KEYS, ...DEVICE_KEYS].join(',')}] [--max-seconds S]`;
   if (err) console.error(`bench: ${err}\n${text}`);
   else console.log(text);
   process.exit(err ? 2 : 0);
@@ -92,14 +97,17 @@ const MEASURES = [
     },
   },
 ].filter((m) => !opt.only || opt.only.includes(m.key));
-if (!MEASURES.length) usage(`--only names none of compute, startup, hvc, svc, uart`);
+const DEVICE = DEVICE_KEYS.filter((k) => !opt.only || opt.only.includes(k));
+const unknown = (opt.only ?? []).filter((k) => ![...QEMU_KEYS, ...DEVICE_KEYS].includes(k));
+if (unknown.length) usage(`--only: unknown measure '${unknown[0]}' (known: ${[...QEMU_KEYS, ...DEVICE_KEYS].join(', ')})`);
 
 // ---- set-up: guests, persona, QEMU ----
 const elf = (g) => join(root, 'build/guests', `${g}.elf`);
-const built = spawnSync(process.execPath, [join(root, 'scripts/build-guests.mjs'), ...MEASURES.map((m) => m.guest)], {
+const guests = [...new Set([...MEASURES.map((m) => m.guest), ...deviceGuests(DEVICE)])];
+const built = spawnSync(process.execPath, [join(root, 'scripts/build-guests.mjs'), ...guests], {
   cwd: root, stdio: 'inherit',
 });
-const missing = MEASURES.filter((m) => !existsSync(elf(m.guest))).map((m) => m.guest);
+const missing = guests.filter((g) => !existsSync(elf(g)));
 if (built.status !== 0 || missing.length) {
   if (missing.length) {
     console.error(`bench: guest ELFs missing: ${missing.join(', ')} (node scripts/build-guests.mjs failed)`);
@@ -115,7 +123,7 @@ if (!existsSync(join(root, 'dist/persona.js'))) {
 const qemuVersion = versionOf(QEMU);
 const host = `${cpus().length} x ${cpus()[0]?.model?.trim() ?? 'cpu'}, Node ${process.version}`;
 console.log(`bench: ${opt.runs} interleaved runs per measure; host ${host}`);
-console.log(`bench: QEMU: ${qemuVersion ?? 'not found — ratios skipped'}`);
+if (MEASURES.length) console.log(`bench: QEMU: ${qemuVersion ?? 'not found — ratios skipped'}`);
 if (qemuVersion && !/version 7\.2/.test(qemuVersion)) console.log('bench: note: the anchors were measured with QEMU 7.2');
 
 const personaRun = (m) =>
@@ -167,6 +175,9 @@ for (const m of MEASURES) {
   }
   for (const e of new Set(res.errors)) problems.push(`${m.key}: ${e}`);
 }
+const device = DEVICE.length
+  ? await runDevice(DEVICE, { persona, root, runs: opt.runs, maxSeconds: opt.maxSeconds, log: (s) => process.stderr.write(s) })
+  : null;
 
 // ---- report ----
 const rows = [];
@@ -206,10 +217,20 @@ for (const m of MEASURES) {
   }
 }
 json.seconds = Math.round((Date.now() - t0) / 100) / 10;
-console.log('');
-console.log(table(['measure', 'persona median [min–max]', 'QEMU median [min–max]', 'ratio', 'goal', 'met?'], rows));
-console.log('\nratio = persona cost / QEMU cost (time, or time per call/byte): > 1 means persona is slower.');
-if (!qemuVersion) console.log(`QEMU ratios skipped: ${QEMU} not found (install: sudo apt-get install qemu-system-arm)`);
+if (MEASURES.length) {
+  console.log('');
+  console.log(table(['measure', 'persona median [min–max]', 'QEMU median [min–max]', 'ratio', 'goal', 'met?'], rows));
+  console.log('\nratio = persona cost / QEMU cost (time, or time per call/byte): > 1 means persona is slower.');
+}
+if (device) {
+  console.log('');
+  console.log(table(DEVICE_HEADERS, device.rows));
+  console.log('\nratio = wall time / wall time of the `against` column: > 1 means slower.');
+  notes.push(...device.notes);
+  problems.push(...device.problems);
+  json.device = device.json;
+}
+if (!qemuVersion && MEASURES.length) console.log(`QEMU ratios skipped: ${QEMU} not found (install: sudo apt-get install qemu-system-arm)`);
 for (const n of notes) console.log(`note: ${n}`);
 if (problems.length) {
   json.ok = false;

@@ -31,6 +31,7 @@ const GUESTS = {
   'bench-hvc': ['test/guests/bench-hvc/main.c'],
   'bench-svc': ['test/guests/bench-svc/main.c', 'test/guests/bench-svc/svc.S'],
   'bench-uart': ['test/guests/bench-uart/main.c'],
+  'bench-channel': ['test/guests/bench-channel/main.c', 'examples/lib/persona-calls.c', 'examples/lib/persona-calls.h'],
   echo: ['test/guests/echo/main.c'],
   'phone-personal': ['examples/phone/personal/main.c', 'examples/phone/personal/app.c', 'examples/phone/common/kernel.c', 'examples/phone/common/phone.h', 'examples/lib/persona-calls.c', 'examples/lib/persona-calls.h'],
   'phone-work': ['examples/phone/work/main.c', 'examples/phone/work/app.c', 'examples/phone/common/kernel.c', 'examples/phone/common/phone.h', 'examples/lib/persona-calls.c', 'examples/lib/persona-calls.h'],
