@@ -38,6 +38,7 @@ function workerScript(): string {
 export class Device extends EventEmitter<DeviceEvents> {
   readonly personas: PersonaHandle[];
   private readonly workers: Worker[] = [];
+  private readonly exitedThreads = new Set<Worker>();
   private readonly done: Promise<void>;
 
   constructor(readonly manifest: DeviceManifest, opts: DeviceOptions = {}) {
@@ -49,6 +50,7 @@ export class Device extends EventEmitter<DeviceEvents> {
       const handle = this.personas[index]!;
       const worker = new Worker(script, { workerData: init });
       this.workers.push(worker);
+      worker.once('exit', () => this.exitedThreads.add(worker));
       return new Promise<void>((resolve) => {
         const finish = (exit: PersonaExit) => {
           if (handle.exit) return;
@@ -145,7 +147,21 @@ export class Device extends EventEmitter<DeviceEvents> {
     this.resume();
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+  /**
+   * Ends every persona's thread. Threads leave on their own once their persona has exited (they
+   * close their engines first); terminating one in the middle of that tears unicorn down under
+   * a live instance and can crash the process, so a thread is terminated only if it does not leave
+   * within a grace period after being asked to stop.
+   */
+  async close(graceMs = 5000): Promise<void> {
+    this.stop('the device was closed');
+    await Promise.all(this.workers.map((w) => new Promise<void>((resolve) => {
+      if (this.exitedThreads.has(w)) {
+        resolve();
+        return;
+      }
+      const timer = setTimeout(() => { void w.terminate().then(() => resolve()); }, graceMs);
+      w.once('exit', () => { clearTimeout(timer); resolve(); });
+    })));
   }
 }

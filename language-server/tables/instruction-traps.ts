@@ -1,8 +1,8 @@
 // What happens under Persona when a guest at EL1/EL0 executes an instruction that can leave it:
 // the facts behind the "Under Persona" line of instruction hovers. WFI/WFE follow the HCR_EL2 trap
-// bits Persona programs (vcpu.ts sets TWI, not TWE; bit numbers from sysreg-encodings.ts HCR);
+// bits Persona programs (vcpu.ts sets TWI, not TWE; bit numbers from hypervisor-config.ts HCR);
 // the rest follow the trap classes in hypervisor/trap-class.ts and docs/traps.md.
-import { HCR } from '../../emulator/arch/aarch64/sysreg-encodings';
+import { HCR } from '../../emulator/arch/aarch64/hypervisor-config';
 
 const bit = (mask: bigint): number => mask.toString(2).length - 1;
 

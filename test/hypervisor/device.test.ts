@@ -22,7 +22,9 @@ test('pause lands within 100 ms while both personas compute, and resuming loses 
   const device = new Device(manifest({ a: 'bench', b: 'bench' }));
   const out = collect(device);
   try {
-    await new Promise((r) => setTimeout(r, 300));
+    // Both must be computing (past start-up, which loads an engine per thread) before the clock starts.
+    while (!out.every((o) => o.includes('bench: crc32, matmul, heapsort'))) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
     const ms = await device.pause();
     assert.ok(ms < 100, `pause took ${ms.toFixed(1)} ms`);
     const frozen = device.personas.map((p) => p.trapLog.total);

@@ -1,25 +1,31 @@
 // MRS/MSR encodings (op0, op1, CRn, CRm, op2) of the system registers the hypervisor itself reads or
 // writes through UC_ARM64_REG_CP_REG. Names follow the Arm ARM.
 import type { SysRegEncoding } from '../../engine/unicorn';
+import { sysregByName } from './sysregs/table';
 
-const r = (op0: number, op1: number, crn: number, crm: number, op2: number): SysRegEncoding => ({ op0, op1, crn, crm, op2 });
+/** The encoding of a register named in the system-register table (sysregs/): one place owns it. */
+function r(name: string): SysRegEncoding {
+  const spec = sysregByName(name);
+  if (!spec) throw new Error(`${name} is missing from the system-register table`);
+  return spec.encoding;
+}
 
 export const SYSREG = {
-  SCR_EL3: r(3, 6, 1, 1, 0),
-  HCR_EL2: r(3, 4, 1, 1, 0),
-  VTCR_EL2: r(3, 4, 2, 1, 2),
-  VTTBR_EL2: r(3, 4, 2, 1, 0),
-  HPFAR_EL2: r(3, 4, 6, 0, 4),
-  CNTVOFF_EL2: r(3, 4, 14, 0, 3),
-  CNTHCTL_EL2: r(3, 4, 14, 1, 0),
-  VMPIDR_EL2: r(3, 4, 0, 0, 5),
-  SPSR_EL1: r(3, 0, 4, 0, 0),
-  SCTLR_EL1: r(3, 0, 1, 0, 0),
-  TCR_EL1: r(3, 0, 2, 0, 2),
-  CNTFRQ_EL0: r(3, 3, 14, 0, 0),
-  CNTPCT_EL0: r(3, 3, 14, 0, 1),
-  CNTVCT_EL0: r(3, 3, 14, 0, 2),
-  MPIDR_EL1: r(3, 0, 0, 0, 5),
+  SCR_EL3: r('SCR_EL3'),
+  HCR_EL2: r('HCR_EL2'),
+  VTCR_EL2: r('VTCR_EL2'),
+  VTTBR_EL2: r('VTTBR_EL2'),
+  HPFAR_EL2: r('HPFAR_EL2'),
+  CNTVOFF_EL2: r('CNTVOFF_EL2'),
+  CNTHCTL_EL2: r('CNTHCTL_EL2'),
+  VMPIDR_EL2: r('VMPIDR_EL2'),
+  SPSR_EL1: r('SPSR_EL1'),
+  SCTLR_EL1: r('SCTLR_EL1'),
+  TCR_EL1: r('TCR_EL1'),
+  CNTFRQ_EL0: r('CNTFRQ_EL0'),
+  CNTPCT_EL0: r('CNTPCT_EL0'),
+  CNTVCT_EL0: r('CNTVCT_EL0'),
+  MPIDR_EL1: r('MPIDR_EL1'),
 } as const;
 
 /** Same register? */
@@ -32,16 +38,4 @@ export function sysRegKey(e: SysRegEncoding): number {
   return (e.op0 << 14) | (e.op1 << 11) | (e.crn << 7) | (e.crm << 3) | e.op2;
 }
 
-/** HCR_EL2 bits Persona sets for every guest. */
-export const HCR = {
-  VM: 1n << 0n, // stage-2 translation: unmapped guest-physical accesses trap precisely to the hypervisor
-  IMO: 1n << 4n, // IRQs routed to the hypervisor, so VI injects virtual IRQs
-  FMO: 1n << 3n,
-  VI: 1n << 7n,
-  TWI: 1n << 13n, // WFI traps: an idle vCPU sleeps until its next event instead of spinning
-  TWE: 1n << 14n,
-  RW: 1n << 31n, // EL1 is AArch64
-} as const;
-
-/** SCR_EL3 = NS | HCE | RW: non-secure EL1 under an EL2 that takes HVC (else HVC is UNDEFINED). */
-export const SCR_EL3_VALUE = 0x501n;
+export { HCR, SCR_EL3_VALUE } from './hypervisor-config';

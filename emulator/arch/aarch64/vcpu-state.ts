@@ -4,23 +4,17 @@
 import type { SysRegEncoding, UnicornEngine } from '../../engine/unicorn';
 import { A64, xReg } from '../../engine/unicorn-constants';
 import { SYSREG } from './sysreg-encodings';
+import { sysregByName } from './sysregs/table';
 
-const r = (op0: number, op1: number, crn: number, crm: number, op2: number): SysRegEncoding => ({ op0, op1, crn, crm, op2 });
-
-/** EL1/EL0 system registers saved through CP_REG, by name. */
-const SAVED_SYSREGS: Readonly<Record<string, SysRegEncoding>> = {
-  SCTLR_EL1: SYSREG.SCTLR_EL1,
-  TCR_EL1: SYSREG.TCR_EL1,
-  MAIR_EL1: r(3, 0, 10, 2, 0),
-  AMAIR_EL1: r(3, 0, 10, 3, 0),
-  CONTEXTIDR_EL1: r(3, 0, 13, 0, 1),
-  CNTKCTL_EL1: r(3, 0, 14, 1, 0),
-  MDSCR_EL1: r(2, 0, 0, 2, 2),
-  AFSR0_EL1: r(3, 0, 5, 1, 0),
-  AFSR1_EL1: r(3, 0, 5, 1, 1),
-  CSSELR_EL1: r(3, 2, 0, 0, 0),
-  SPSR_EL1: SYSREG.SPSR_EL1,
-};
+/** EL1/EL0 system registers saved through CP_REG (encodings from the system-register table). */
+const SAVED_SYSREGS: Readonly<Record<string, SysRegEncoding>> = Object.fromEntries(
+  ['SCTLR_EL1', 'TCR_EL1', 'MAIR_EL1', 'AMAIR_EL1', 'CONTEXTIDR_EL1', 'CNTKCTL_EL1', 'MDSCR_EL1', 'AFSR0_EL1', 'AFSR1_EL1', 'CSSELR_EL1', 'SPSR_EL1']
+    .map((name) => {
+      const spec = sysregByName(name);
+      if (!spec) throw new Error(`${name} is missing from the system-register table`);
+      return [name, spec.encoding];
+    }),
+);
 
 /** Registers with their own unicorn ids. */
 const DIRECT = {

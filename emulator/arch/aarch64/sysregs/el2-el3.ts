@@ -1,7 +1,7 @@
 // EL2 and EL3 registers. Persona is the EL2 of every guest, so a guest at EL1 that touches these is
 // UNDEFINED (persona-access.ts derives that from op1). They are named so that a guest probing for
 // virtualization, and the hypervisor's own trap log, read well. HCR_EL2's Persona value: vcpu.ts.
-import { HCR } from '../sysreg-encodings';
+import { HCR } from '../hypervisor-config';
 import { enc, field, spec, type SpecOptions, type SysRegEncoding, type SysregSpec } from './types';
 
 const el2 = (name: string, e: SysRegEncoding, summary: string, o: SpecOptions = {}): SysregSpec => spec('el2', name, e, summary, o);
