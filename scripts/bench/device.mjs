@@ -62,21 +62,31 @@ function pingpong(r) {
   return { n, ticks: Number(m[2]), perGuestSecond: n / (Number(m[2]) / TICK_HZ), perWallSecond: n / (r.ms / 1000) };
 }
 
-/** Host cores kept busy by other work over the next `ms` (from /proc/stat; null where there is none). */
-async function hostBusy(ms) {
+/**
+ * CPU accounting around one run (Linux /proc; null elsewhere): cores the run itself used (its CPU
+ * time, from this process's reaped-children counters, over its wall time) and cores other work on
+ * the host used meanwhile (host busy time minus the run's).
+ */
+function cpuMeter() {
   const read = () => {
     try {
       const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-      return { total: f.reduce((a, b) => a + b, 0), idle: f[3] + (f[4] ?? 0) };
+      const me = readFileSync('/proc/self/stat', 'utf8');
+      const g = me.slice(me.lastIndexOf(')') + 2).split(' ').map(Number); // fields from 3 (state) on
+      return { total: f.reduce((a, b) => a + b, 0), idle: f[3] + (f[4] ?? 0), children: g[13] + g[14] }; // cutime + cstime
     } catch {
       return null;
     }
   };
   const a = read();
-  await new Promise((r) => setTimeout(r, ms));
-  const b = read();
-  if (!a || !b || b.total === a.total) return null;
-  return (1 - (b.idle - a.idle) / (b.total - a.total)) * cpus().length;
+  return () => {
+    const b = read();
+    if (!a || !b || b.total === a.total) return null;
+    const perCore = (b.total - a.total) / cpus().length; // wall time, in jiffies
+    const busy = b.total - a.total - (b.idle - a.idle);
+    const mine = b.children - a.children;
+    return { run: mine / perCore, others: Math.max(0, busy - mine) / perCore };
+  };
 }
 
 const hashOf = (r) => /trap log hash: (\S+)/.exec(r.stderr)?.[1] ?? null;
@@ -137,9 +147,14 @@ export async function runDevice(keys, { persona, root, runs, maxSeconds, log }) 
   };
 
   if (keys.includes('parallel')) {
-    const busy = []; // other work on the host just before each run: it takes cores from the personas
-    const measured = (f) => async () => (busy.push(await hostBusy(300)), run(file(f)));
-    const out = await pairs('parallel', { one: measured('one-compute.json'), two: measured('two-compute.json') },
+    const cores = { one: [], two: [] }; // per run: { run, others } cores used
+    const measured = (v, f) => async () => {
+      const stop = cpuMeter();
+      const r = await run(file(f));
+      cores[v].push(stop());
+      return r;
+    };
+    const out = await pairs('parallel', { one: measured('one', 'one-compute.json'), two: measured('two', 'two-compute.json') },
       (v, r) => checkCompute(r, v === 'one' ? ['first'] : ['first', 'second']));
     const one = wall(out.one);
     const two = wall(out.two);
@@ -147,9 +162,11 @@ export async function runDevice(keys, { persona, root, runs, maxSeconds, log }) 
     const met = k == null ? null : k <= 1.15;
     rows.push(row('Parallel: one persona running bench.elf, wall', 's', one, '—', null, '—', null));
     rows.push(row(`Parallel: two personas running bench.elf (host: ${cpus().length} cores), wall`, 's', two, 'one persona', k, '<= 1.15x', met));
-    const b = summary(busy.filter((x) => x != null));
-    json.parallel = { unit: 's', one, two, ratio: k, goal: 1.15, met, hostBusyCores: b };
-    if (b) notes.push(`parallel: the host has ${cpus().length} cores; other work kept ${b.median.toFixed(2)} of them busy (median, [${b.min.toFixed(2)}–${b.max.toFixed(2)}]) in the 0.3 s before each run${b.median > 0.3 ? ' — the two-persona figure is pessimistic' : ''}`);
+    const c = (v, f) => summary(cores[v].filter((x) => x).map((x) => x[f]));
+    const used = { one: c('one', 'run'), two: c('two', 'run'), othersOne: c('one', 'others'), othersTwo: c('two', 'others') };
+    json.parallel = { unit: 's', one, two, ratio: k, goal: 1.15, met, cores: used };
+    const f2 = (x) => (x ? `${x.median.toFixed(2)} [${x.min.toFixed(2)}–${x.max.toFixed(2)}]` : '?');
+    if (used.two) notes.push(`parallel: the host has ${cpus().length} cores. Cores used, median [min–max]: the one-persona run ${f2(used.one)}, the two-persona run ${f2(used.two)}; other work on the host meanwhile ${f2(used.othersOne)} / ${f2(used.othersTwo)}${used.othersTwo?.median > 0.2 ? ' — it took cores from the personas: the two-persona figure is pessimistic' : ''}`);
     if (met === false) notes.push(`parallel: goal not met — two personas take ${k.toFixed(2)}x one persona's time (goal <= 1.15x; ${((k / 1.15 - 1) * 100).toFixed(0)}% over)`);
   }
 
@@ -184,7 +201,7 @@ export async function runDevice(keys, { persona, root, runs, maxSeconds, log }) 
       json[`deterministic_${key}`] = { unit: 's', free, deterministic: det, ratio: k, goal: 2, met };
       if (met === false) notes.push(`deterministic ${key}: goal not met — --deterministic takes ${k.toFixed(2)}x free running (goal <= 2x; ${((k / 2 - 1) * 100).toFixed(0)}% over)`);
     }
-    notes.push('deterministic phone: a run is ~0.5 s, mostly process start-up, so its ratio says little about the quantum scheduler');
+    notes.push('deterministic phone: a run is a few hundred ms, mostly process start-up, so its ratio says little about the quantum scheduler');
   }
   return { rows, notes, problems, json };
 }
