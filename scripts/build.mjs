@@ -34,6 +34,8 @@ await Promise.all([
     entryPoints: { persona: join(root, 'bin/src/main.ts'), 'persona-worker': join(root, 'emulator/hypervisor/persona-worker.ts') },
     outdir: join(root, 'dist'),
   }),
+  // The VS Code extension: `vscode` is provided by the extension host at run time.
+  build({ ...common, entryPoints: { extension: join(root, 'extension/src/extension.ts') }, outdir: join(root, 'dist'), external: ['vscode'] }),
   build({ ...common, entryPoints: { 'gen-abi': join(root, 'scripts/gen-abi.ts') }, outdir: join(root, 'out/scripts') }),
   build({
     ...common,
