@@ -14,7 +14,7 @@ import { WorkspaceIndex } from './workspace/index';
 import { indexFile, normalizeUri, scanFolders, uriToPath } from './workspace/scan';
 
 /** Editor language ids of ARM32/Thumb assembly: the A64 mnemonic table does not apply. */
-const ARM32_LANGUAGES = /^(arm|arm32|armv7|thumb|arm-assembly)$/i;
+const ARM32_LANGUAGES = /^(arm-asm|arm|arm32|armv7|thumb|arm-assembly)$/i; // arm-asm: the id package.json contributes
 const WATCHED = '**/*.{S,s,asm,inc,ld,lds,h,c}';
 
 export function startServer(connection: Connection): void {

@@ -12,6 +12,7 @@ import type { TrapRecord } from '../../emulator/hypervisor/trap-log';
 import { TrapClass } from '../../emulator/hypervisor/trap-class';
 import { writeChromeTrace } from '../../emulator/trace/chrome-trace';
 import { EXIT } from './errors';
+import { createVirtDevices } from '../../emulator/platform/virt-platform';
 import { serveControl } from './control-socket';
 
 export interface DeviceRunOptions {
@@ -56,10 +57,15 @@ export function mergedTraps(device: { personas: readonly PersonaHandle[] }): Tra
 }
 
 export function deviceTrapNames(m: DeviceManifest): TrapNames {
+  // Device indexes: the board's own windows in their fixed order, then each persona's assigned devices.
+  const board = createVirtDevices({ cpus: 1, currentCpu: () => 0, onCpuIrqChange: () => undefined, onConsole: () => undefined }).windows;
+  const owned = (persona: number) => m.devices.filter((d) => d.owner === persona);
   return {
     persona: (id) => m.personas[id]?.name ?? `persona${id}`,
     hypercall: (id) => hypercallName(id),
     channel: (id) => m.channels[id]?.name,
+    device: (index, persona) => board[index]?.name ?? owned(persona)[index - board.length]?.name,
+    register: (index, offset) => board[index]?.device.registerName?.(offset),
   };
 }
 

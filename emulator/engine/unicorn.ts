@@ -364,14 +364,14 @@ export class UnicornEngine {
    * Installs the native slice guard (emulator/engine/native/slice-guard.c): the only safe way to stop
    * a run from outside. unicorn's own timeout and uc_emu_stop from another thread can stop in the
    * middle of a translation block and resume by re-running its first instructions. `control` is an
-   * optional pair of shared words [pause, kick] (e.g. on a SharedArrayBuffer): while either is
+   * optional pair of shared words [attention, pause] (e.g. on a SharedArrayBuffer): while either is
    * non-zero, runs stop at the next block boundary.
    */
   installSliceGuard(control?: Int32Array): void {
     if (this.guard) return;
     const g = bindGuard();
     if (control) {
-      if (control.length < 2) throw new RangeError('the slice guard\'s control words are [pause, kick]');
+      if (control.length < 2) throw new RangeError('the slice guard\'s control words are [attention, pause]');
       this.keepAlive.push(control);
     }
     const guard = g.create(loadUnicorn().path, control ?? null);

@@ -7,7 +7,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { planDevice, personaFromInit, type PersonaHandle } from './device-plan';
 import type { DeviceManifest } from './manifest';
 import { DEFAULT_QUANTUM, type Persona, type PersonaExit } from './persona';
-import { CONTROL } from './persona-links';
+import { CONTROL, PERSONA_STATE } from './persona-links';
 import { TRAP_LOG_DEFAULT_CAPACITY } from './trap-log';
 import { savePersona } from './persona-snapshot';
 import type { PersonaWorkerInit } from './persona-worker-protocol';
@@ -24,6 +24,7 @@ export class DeterministicDevice extends EventEmitter<DeviceEvents> {
     const plan = planDevice(manifest, { capacity: opts.trapLogCapacity ?? TRAP_LOG_DEFAULT_CAPACITY, deterministic: true });
     this.personas = plan.handles;
     this.inits = plan.inits;
+    for (const h of this.personas) Atomics.store(h.control, CONTROL.STATE, PERSONA_STATE.RUNNING);
     this.running = plan.inits.map((init, i) => {
       try {
         return personaFromInit(init, (b) => this.emit('console', i, b));
@@ -38,6 +39,7 @@ export class DeterministicDevice extends EventEmitter<DeviceEvents> {
     const h = this.personas[i]!;
     if (h.exit) return;
     h.exit = exit;
+    Atomics.store(h.control, CONTROL.STATE, PERSONA_STATE.EXITED); // peers' notifies now answer DENIED
     this.emit('exited', i, exit);
   }
 
@@ -46,9 +48,18 @@ export class DeterministicDevice extends EventEmitter<DeviceEvents> {
     const quantum = this.opts.quantum ?? DEFAULT_QUANTUM;
     const deadline = this.opts.maxSeconds ? Date.now() + this.opts.maxSeconds * 1000 : Infinity;
     for (let round = 0; this.running.some((p) => p); round++) {
+      // Doorbells rung in the last round are delivered before this one, to every persona at once, so
+      // a receive is always later in virtual time than its send, whatever the personas' order.
       for (const [i, p] of this.running.entries()) {
         if (!p) continue;
-        Atomics.store(this.personas[i]!.control, CONTROL.ATTENTION, 0); // doorbells are taken at quantum starts
+        Atomics.store(this.personas[i]!.control, CONTROL.ATTENTION, 0);
+        p.takeDoorbells();
+      }
+      for (const [i, p] of this.running.entries()) {
+        if (!p) continue;
+        // A doorbell rung earlier in this round raised attention: it waits for the next round, and
+        // must not stop this persona's blocks meanwhile.
+        Atomics.store(this.personas[i]!.control, CONTROL.ATTENTION, 0);
         if (this.stopExit) p.stop(this.stopExit);
         const exit = p.stepQuantum(quantum);
         if (exit) {

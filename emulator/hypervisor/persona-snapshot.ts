@@ -29,6 +29,8 @@ export interface PersonaSnapshotHeader {
     gic: ReturnType<Persona['devices']['gic']['saveState']>;
     uart: ReturnType<Persona['devices']['uart']['saveState']>;
     rtc: ReturnType<Persona['devices']['rtc']['saveState']>;
+    /** The board's other windows with state (the PCIe host bridge's config bits), by name. */
+    windows: Record<string, unknown>;
     owned: Record<string, unknown>;
   };
   semihostingHandles: [number, boolean][];
@@ -42,6 +44,19 @@ export interface SnapshotIdentity {
   ramBytes: bigint;
   bootargs?: string;
   deterministic: boolean;
+}
+
+type Stateful = { saveState?: () => unknown; restoreState?: (s: never) => void };
+/** Windows whose device is saved on its own (the GIC, UART and RTC are saved by name). */
+const SAVED_APART = new Set(['gicd', 'gicc', 'pl011', 'pl031']);
+
+function boardWindowStates(p: Persona): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const w of p.devices.windows) {
+    const s = SAVED_APART.has(w.name) ? undefined : (w.device as Stateful).saveState?.();
+    if (s !== undefined) out[w.name] = s;
+  }
+  return out;
 }
 
 /** Writes `p` to `path` (call at a safe point). Returns the file's size in bytes. */
@@ -59,7 +74,7 @@ export function savePersona(p: Persona, path: string, identity: Omit<SnapshotIde
     vcpus: p.vcpus.map((v) => ({
       power: v.power, idle: v.idle, instructions: v.engine.instructions.toString(), regs: saveVcpuRegisters(v.engine), timer: v.timer.saveState(),
     })),
-    devices: { gic: p.devices.gic.saveState(), uart: p.devices.uart.saveState(), rtc: p.devices.rtc.saveState(), owned },
+    devices: { gic: p.devices.gic.saveState(), uart: p.devices.uart.saveState(), rtc: p.devices.rtc.saveState(), windows: boardWindowStates(p), owned },
     semihostingHandles: [...p.semihostingHandles],
   };
   return writeSnapshotFile(path, header, new Map([['ram', p.ram], ['flash', p.flash]]));
@@ -101,6 +116,10 @@ export function restorePersona(p: Persona, s: { contents: SnapshotContents; head
     p.devices.uart.restoreState(h.devices.uart);
     p.devices.rtc.restoreState(h.devices.rtc);
     p.devices.gic.restoreState(h.devices.gic);
+    for (const w of p.devices.windows) {
+      const state = h.devices.windows?.[w.name];
+      if (state !== undefined) (w.device as Stateful).restoreState?.(state as never);
+    }
     for (const d of p.ownedDevices()) {
       const state = h.devices.owned[d.name];
       if (state !== undefined) (d.device as { restoreState?: (s: unknown) => void }).restoreState?.(state);

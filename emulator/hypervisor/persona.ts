@@ -69,7 +69,6 @@ export class Persona {
   private readonly deviceNames: string[] = [];
   private readonly deviceObjects: MmioDevice[] = [];
   private readonly inputQueue: Buffer[] = [];
-  private readonly startCounter = counterNow();
   private readonly links: PersonaLinks | undefined;
   private readonly onConsole: (bytes: Uint8Array) => void;
   /** Console bytes the guest has written so far (a snapshot records where it was taken). */
@@ -97,6 +96,9 @@ export class Persona {
       // Deterministic mode: the RTC counts virtual seconds from a fixed date.
       nowSeconds: cfg.deterministic ? () => DETERMINISTIC_EPOCH_SECONDS + Number(this.vcpus[0]?.counter() ?? 0n) / Number(COUNTER_HZ) : undefined,
     });
+    // One clock for trap times and PERSONA_VTIME: ticks since the persona's (or its device's) start.
+    const origin = cfg.clockOrigin ?? counterNow();
+    const clock = cfg.deterministic ? (v: number) => this.vcpus[v]!.counter() : () => counterNow() - origin;
     const hypercalls: HypercallPlatform = {
       cpuCount: cfg.cpus,
       cpuState: (i) => this.vcpus[i]!.power,
@@ -120,12 +122,10 @@ export class Persona {
         readGuest: (va, len) => this.vcpus[this.current]!.guestBytes(va, len),
         console: (b) => this.onConsole(b),
         yieldCpu: (i) => this.vcpus[i]!.requestStop(),
-        virtualTime: () => (cfg.deterministic ? this.vcpus[this.current]!.counter() : counterNow() - this.startCounter),
+        virtualTime: () => clock(this.current),
       },
     };
     const foreign = cfg.links?.foreign ?? [];
-    const origin = cfg.clockOrigin ?? counterNow();
-    const clock = cfg.deterministic ? (v: number) => this.vcpus[v]!.counter() : () => counterNow() - origin;
     this.dispatcher = new TrapDispatcher(this.trapLog, this.id, clock, {
       hypercalls, writeConsole: (b) => this.onConsole(b), semihostingHandles: this.semihostingHandles,
       foreignOwner: (ipa) => foreign.find((f) => ipa >= f.base && ipa < f.base + f.size)?.owner,
@@ -225,7 +225,7 @@ export class Persona {
   }
 
   /** Doorbells that rang for this persona become pending doorbell interrupts (edges) in its GIC. */
-  private takeDoorbells(): void {
+  takeDoorbells(): void {
     for (const link of this.links?.channels ?? []) {
       const payload = takeDoorbell(link);
       if (payload === undefined) continue;
@@ -338,6 +338,7 @@ export class Persona {
       if (control && (Atomics.load(control, CONTROL.ATTENTION) | Atomics.load(control, CONTROL.PAUSE)) !== 0) await this.serveControl();
       if (this.snapshotRequests.length > 0) this.serveSafePoints();
       if (this.inputQueue.length > 0) this.pumpConsoleInput();
+      this.devices.rtc.tick(); // an alarm (match) fires even if the guest does not look at the RTC
       const now = counterNow();
       for (const v of this.vcpus) if (v.power === 'on') v.timer.update(now);
       const runnable = this.vcpus.filter((v) => v.power === 'on' && !v.idle);
@@ -391,8 +392,8 @@ export class Persona {
   stepQuantum(quantum: bigint): PersonaExit | undefined {
     if (this.ending) return this.ending;
     if (this.snapshotRequests.length > 0) this.serveSafePoints();
-    this.takeDoorbells();
     if (this.inputQueue.length > 0) this.pumpConsoleInput();
+    this.devices.rtc.tick();
     for (const v of this.vcpus) {
       const end = v.engine.instructions + quantum;
       while (!this.ending && v.power === 'on') {

@@ -9,11 +9,12 @@ import { unpackAccess, type TrapCounts, type TrapRecord } from './trap-log';
 
 export interface TrapNames {
   persona(id: number): string;
-  device?(index: number): string | undefined;
+  /** Name of device `index` of a persona (indexes past the board's own devices differ per persona). */
+  device?(index: number, persona: number): string | undefined;
   /** Name of an SMCCC function id ("PSCI_VERSION"). */
   hypercall?(id: number): string | undefined;
   /** Name of a device register ("UARTFR"). */
-  register?(device: number, offset: number): string | undefined;
+  register?(device: number, offset: number, persona: number): string | undefined;
   /** Name of a channel by id ("chat"). */
   channel?(id: number): string | undefined;
 }
@@ -86,24 +87,26 @@ export function trapEventName(r: TrapRecord, names: TrapNames): string {
       return `${cls} ${sysregName(a.op0, a.op1, a.crn, a.crm, a.op2)}`;
     }
     case TrapClass.Mmio:
-      return `${cls} ${deviceName(Number(r.a0), names)}`;
+      return `${cls} ${deviceName(Number(r.a0), r.persona, names)}`;
     default:
       return cls;
   }
 }
 
-function deviceName(index: number, names: TrapNames): string {
-  return names.device?.(index) ?? `dev${index}`;
+function deviceName(index: number, persona: number, names: TrapNames): string {
+  return names.device?.(index, persona) ?? `dev${index}`;
 }
 
-function registerLabel(device: number, offset: bigint, names: TrapNames): string {
-  const reg = names.register?.(device, Number(offset));
-  return reg ? `${deviceName(device, names)}.${reg}` : `${deviceName(device, names)}+${hex(offset)}`;
+function registerLabel(device: number, offset: bigint, persona: number, names: TrapNames): string {
+  const reg = names.register?.(device, Number(offset), persona);
+  const dev = deviceName(device, persona, names);
+  return reg ? `${dev}.${reg}` : `${dev}+${hex(offset)}`;
 }
 
 function accessLabel(word: bigint): { label: string; write: boolean } {
   const a = unpackAccess(word);
-  return { label: `${a.write ? 'write' : 'read'}${a.size * 8}`, write: a.write };
+  // Size 0: the syndrome did not say (no ISV: e.g. an instruction fetch or a load pair).
+  return { label: `${a.write ? 'write' : 'read'}${a.size ? a.size * 8 : ''}`, write: a.write };
 }
 
 /** The class-specific part of the line ("PSCI_VERSION() -> 0x10001", "pl011.UARTDR write8 0x41"). */
@@ -136,7 +139,7 @@ function detail(r: TrapRecord, names: TrapNames): string {
     }
     case TrapClass.Mmio: {
       const acc = accessLabel(r.a3);
-      const where = registerLabel(Number(r.a0), r.a1, names);
+      const where = registerLabel(Number(r.a0), r.a1, r.persona, names);
       return acc.write ? `${where} ${acc.label} ${hex(r.a2)}` : `${where} ${acc.label} -> ${hex(r.a2)}`;
     }
     case TrapClass.Wfi: {
@@ -195,7 +198,7 @@ export function trapArgs(r: TrapRecord, names: TrapNames): Record<string, string
     }
     case TrapClass.Mmio: {
       const acc = unpackAccess(r.a3);
-      return { ...base, device: deviceName(Number(r.a0), names), register: registerLabel(Number(r.a0), r.a1, names), offset: hex(r.a1), access: accessLabel(r.a3).label, size: acc.size, value: hex(r.a2) };
+      return { ...base, device: deviceName(Number(r.a0), r.persona, names), register: registerLabel(Number(r.a0), r.a1, r.persona, names), offset: hex(r.a1), access: accessLabel(r.a3).label, size: acc.size, value: hex(r.a2) };
     }
     case TrapClass.Wfi:
       return { ...base, esr: hex(r.a0), idledTicks: hex(r.result) };

@@ -94,7 +94,9 @@ export class ChromeTraceWriter {
     const args = trapArgs(r, this.names);
     const dur = (this.options.duration ?? defaultDuration)(r);
     // ts / dur are written as raw JSON numbers (exact decimals), so the event is assembled by hand.
-    const common = `"name":${JSON.stringify(name)},"cat":${JSON.stringify(cat)},"pid":${pid},"tid":${tid},"ts":${this.ticksToMicros(r.vtime)}`;
+    // A WFI is recorded when the vCPU wakes: its slice starts `dur` earlier.
+    const start = r.class === TrapClass.Wfi && dur !== undefined && dur <= r.vtime ? r.vtime - dur : r.vtime;
+    const common = `"name":${JSON.stringify(name)},"cat":${JSON.stringify(cat)},"pid":${pid},"tid":${tid},"ts":${this.ticksToMicros(start)}`;
     const tail = `,"args":${JSON.stringify(args)}}`;
     this.raw(dur !== undefined ? `{${common},"ph":"X","dur":${this.ticksToMicros(dur)}${tail}` : `{${common},"ph":"i","s":"t"${tail}`);
     if (r.class === TrapClass.Channel) this.flow(r, pid, tid);

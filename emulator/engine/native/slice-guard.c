@@ -10,8 +10,8 @@
  *
  * The hook costs one native call per block and no JS. Two things make it stop the run: its own
  * `stop` word (raised by the alarm thread at a slice deadline), and an optional pair of words the
- * hypervisor shares with other threads (pause, kick: any non-zero value stops every block until
- * the hypervisor clears it), so another thread can stop a running vCPU at the next block.
+ * hypervisor shares with other threads (attention, pause: any non-zero value stops every block
+ * until the hypervisor clears it), so another thread can stop a running vCPU at the next block.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -25,7 +25,7 @@ typedef int (*uc_emu_stop_fn)(uc_engine *uc);
 
 struct persona_guard {
     volatile uint32_t stop;     /* non-zero: stop at the next block boundary (the alarm's deadline) */
-    volatile uint32_t *control; /* optional shared words [pause, kick]: non-zero stops too */
+    volatile uint32_t *control; /* optional shared words [attention, pause]: non-zero stops too */
     uint64_t icount;            /* instructions of the blocks entered so far (block size / 4) */
     uint64_t budget;            /* stop once icount reaches it (deterministic slices); 0: none */
     uint32_t reserved;
@@ -49,15 +49,17 @@ void persona_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *us
 {
     struct persona_guard *g = user;
     (void)address;
-    /* Counted when a block is entered, whole: deterministic, which is what virtual time needs. */
-    g->icount += size >> 2;
     volatile uint32_t *c = g->control;
     if ((g->budget && g->icount >= g->budget) || __atomic_load_n(&g->stop, __ATOMIC_RELAXED)
         || (c && (__atomic_load_n(&c[0], __ATOMIC_RELAXED) | __atomic_load_n(&c[1], __ATOMIC_RELAXED)))) {
         __atomic_store_n(&g->stop, 0, __ATOMIC_RELAXED);
         g->stops++;
-        g->emu_stop(uc);
+        g->emu_stop(uc); /* the block does not run now, so it is not counted */
+        return;
     }
+    /* Counted when a block is entered, whole: deterministic, which is what virtual time needs. A
+     * slice may overshoot its budget by up to one block. */
+    g->icount += size >> 2;
 }
 
 /* The address of the hook, for uc_hook_add. */
@@ -88,7 +90,7 @@ static void *alarm_main(void *arg)
 }
 
 /* `library` is the already loaded libunicorn, for uc_emu_stop; `control` the optional shared
- * [pause, kick] words (NULL: none). NULL on failure. */
+ * [attention, pause] words (NULL: none). NULL on failure. */
 struct persona_guard *persona_guard_new(const char *library, volatile uint32_t *control)
 {
     void *lib = dlopen(library, RTLD_NOW | RTLD_NOLOAD);
