@@ -81,7 +81,7 @@ const MEASURES = [
     unit: 's', goal: { ratio: 1.0, text: '<= 1.0x QEMU' }, warmup: true, value: (r) => r.ms / 1000,
     floor: true, // also time `node -e 0`: the part of persona's start-up that is Node itself
   },
-  { key: 'hvc', title: 'Null hypercalls (HVC 0xC6000000 -> -1)', guest: 'bench-hvc', unit: 'calls/s',
+  { key: 'hvc', title: 'Null hypercalls (HVC 0xC60000FF -> -1)', guest: 'bench-hvc', unit: 'calls/s',
     goal: { min: 2e6, text: '>= 2 M/s' }, value: rate('hvc'),
     about: 'QEMU 7.2 (no EL2) answers it with -1 in its built-in PSCI/SMCCC code, no guest-visible exception: a ceiling, not a hypervisor round trip' },
   { key: 'svc', title: 'EL0 SVC reflections to EL1', guest: 'bench-svc', unit: 'calls/s',

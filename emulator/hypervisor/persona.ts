@@ -229,8 +229,7 @@ export class Persona {
     for (const link of this.links?.channels ?? []) {
       const payload = takeDoorbell(link);
       if (payload === undefined) continue;
-      this.devices.gic.setLevel(link.end.intid, true);
-      this.devices.gic.setLevel(link.end.intid, false);
+      this.devices.gic.setPending(link.end.intid);
       const v = this.vcpus[0]!;
       const w = v.whereNow();
       this.dispatcher.record(TrapClass.Channel, 0, w.el, w.pc, link.end.id, 1, payload, link.end.peer);

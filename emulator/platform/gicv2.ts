@@ -232,6 +232,15 @@ export class GicV2 {
   }
 
   /** The interrupt GICC_HPPIR would report for `cpu` (1023 if none). */
+  /**
+   * Makes an SPI pending as a write of GICD_ISPENDR would: latched whatever the interrupt's
+   * edge/level configuration, so a doorbell or message-signalled interrupt is never lost.
+   */
+  setPending(intid: number): void {
+    if (intid < 32 || intid >= GIC_NUM_IRQS) throw new RangeError(`GICv2: setPending takes an SPI (32..${GIC_NUM_IRQS - 1}), not ${intid}`);
+    this.distributor.write(0x200 + 4 * (intid >> 5), 4, (1 << (intid & 31)) >>> 0);
+  }
+
   highestPending(cpu: number): number {
     return this.best[cpu]!;
   }

@@ -1,5 +1,6 @@
 /* bench-hvc — null hypercalls: HVC #0 with an unknown vendor-hypervisor function id
- * (0xC6000000, SMCCC "vendor specific hypervisor service", 64-bit fast call), which must answer
+ * (0xC60000FF, SMCCC "vendor specific hypervisor service", 64-bit fast call, past the Persona ABI's
+ * calls), which must answer
  * NOT_SUPPORTED (-1). Checked once, then HVC_N calls in a tight loop timed with CNTVCT_EL0 (62.5 MHz).
  * Prints `hvc: N calls in T ticks` and powers off with PSCI SYSTEM_OFF.
  * On QEMU virt (no EL2, PSCI conduit HVC) an HVC whose id is not a PSCI call is UNDEFINED: the
@@ -7,7 +8,7 @@
 #include "persona.h"
 
 #define HVC_N 2000000UL
-#define VENDOR_HYP_ID 0xC6000000UL
+#define VENDOR_HYP_ID 0xC60000FFUL
 
 void exception_handler(struct frame *f, u32 vec)
 {
@@ -27,6 +28,7 @@ int main(void)
     u64 n = HVC_N;
     u64 t0 = read_sysreg(cntvct_el0);
     __asm__ volatile("1:  movz  x0, #0xc600, lsl #16\n"
+                     "    movk  x0, #0x00ff\n"
                      "    hvc   #0\n"
                      "    subs  %0, %0, #1\n"
                      "    b.ne  1b\n"
