@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Persona vs QEMU, side by side in the same run (speed is measured here, never in tests).
 //
-//   node scripts/bench.mjs [--quick | --runs N] [--only compute,startup,hvc,svc,uart,parallel,channel,deterministic]
+//   node scripts/bench.mjs [--quick | --runs N] [--only compute,startup,hvc,svc,uart,parallel,channel,deterministic,lsp]
 //                          [--max-seconds S]
 //
 // Each measure runs persona and qemu-system-aarch64 (7.2, -M virt -cpu cortex-a72 -nographic
@@ -98,7 +98,8 @@ const MEASURES = [
   },
 ].filter((m) => !opt.only || opt.only.includes(m.key));
 const DEVICE = DEVICE_KEYS.filter((k) => !opt.only || opt.only.includes(k));
-const unknown = (opt.only ?? []).filter((k) => ![...QEMU_KEYS, ...DEVICE_KEYS].includes(k));
+const LSP = !opt.only || opt.only.includes('lsp'); // the language server's own timings (scripts/bench/lsp.mjs)
+const unknown = (opt.only ?? []).filter((k) => ![...QEMU_KEYS, ...DEVICE_KEYS, 'lsp'].includes(k));
 if (unknown.length) usage(`--only: unknown measure '${unknown[0]}' (known: ${[...QEMU_KEYS, ...DEVICE_KEYS].join(', ')})`);
 
 // ---- set-up: guests, persona, QEMU ----
@@ -216,7 +217,6 @@ for (const m of MEASURES) {
     json.measures.computeMips = { unit: 'MIPS', persona: pm, qemu: qm, ratio };
   }
 }
-json.seconds = Math.round((Date.now() - t0) / 100) / 10;
 if (MEASURES.length) {
   console.log('');
   console.log(table(['measure', 'persona median [min–max]', 'QEMU median [min–max]', 'ratio', 'goal', 'met?'], rows));
@@ -230,6 +230,15 @@ if (device) {
   problems.push(...device.problems);
   json.device = device.json;
 }
+if (LSP) {
+  console.log('');
+  const r = spawnSync(process.execPath, [join(root, 'scripts/bench/lsp.mjs')], { encoding: 'utf8', timeout: 300_000 });
+  const lines = (r.stdout ?? '').split('\n');
+  console.log(lines.filter((l) => !l.startsWith('BENCH_JSON ')).join('\n').trimEnd());
+  const lspJson = lines.find((l) => l.startsWith('BENCH_JSON '));
+  if (r.status !== 0 || !lspJson) problems.push(`language server bench failed: ${(r.stderr ?? '').trim().split('\n').pop() ?? r.status}`);
+  else json.lsp = JSON.parse(lspJson.slice('BENCH_JSON '.length));
+}
 if (!qemuVersion && MEASURES.length) console.log(`QEMU ratios skipped: ${QEMU} not found (install: sudo apt-get install qemu-system-arm)`);
 for (const n of notes) console.log(`note: ${n}`);
 if (problems.length) {
@@ -237,6 +246,7 @@ if (problems.length) {
   console.log('');
   for (const pr of problems) console.log(`BENCH FAILURE: ${pr}`);
 }
+json.seconds = Math.round((Date.now() - t0) / 100) / 10;
 console.log(`bench: ${json.seconds} s in all`);
 console.log(`BENCH_JSON ${JSON.stringify(json)}`);
 process.exit(problems.length ? 1 : 0);

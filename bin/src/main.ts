@@ -1,15 +1,13 @@
 // The persona CLI: one entry for every command. User errors print one line and exit 2.
 import { EXIT, UsageError, userErrorText } from './errors';
-import { lspCommand } from './lsp-command';
-import { runCommand } from './run-command';
-import { snapshotCommand } from './snapshot-command';
 
 type Command = (argv: string[]) => Promise<number>;
 
+// Commands load on use: `persona run` starts without evaluating the language server's libraries.
 const COMMANDS: Record<string, { run: Command; help: string }> = {
-  run: { run: runCommand, help: 'boot a guest image (ELF, Linux Image or raw) on a virt persona' },
-  snapshot: { run: snapshotCommand, help: 'write a running persona to a file (continue it with persona run --resume)' },
-  lsp: { run: lspCommand, help: 'the assembly language server on stdin/stdout (--stdio)' },
+  run: { run: async (a) => (await import('./run-command')).runCommand(a), help: 'boot a guest image (ELF, Linux Image or raw) or a device manifest' },
+  snapshot: { run: async (a) => (await import('./snapshot-command')).snapshotCommand(a), help: 'write a running persona to a file (continue it with persona run --resume)' },
+  lsp: { run: async (a) => (await import('./lsp-command')).lspCommand(a), help: 'the assembly language server on stdin/stdout (--stdio)' },
 };
 
 function usage(): string {
