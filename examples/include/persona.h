@@ -186,8 +186,14 @@ static inline void mmio_write32(uptr a, u32 v) { *(volatile u32 *)a = v; }
 static inline u8 mmio_read8(uptr a) { return *(volatile u8 *)a; }
 static inline void mmio_write8(uptr a, u8 v) { *(volatile u8 *)a = v; }
 
-/* HVC #0 with the SMCCC convention: id in x0, args x1..x3, result x0 (x1..x17 may be clobbered). */
-static inline s64 hvc_call(u64 id, u64 a1, u64 a2, u64 a3)
+/* Everything a hypercall returns: x0 (status or value) and x1..x3. */
+struct hvc_result {
+    s64 x0;
+    u64 x1, x2, x3;
+};
+
+/* HVC #0 with the SMCCC convention: id in x0, args x1..x3, results x0..x3 (x4..x17 may be clobbered). */
+static inline struct hvc_result hvc_call4(u64 id, u64 a1, u64 a2, u64 a3)
 {
     register u64 x0 __asm__("x0") = id;
     register u64 x1 __asm__("x1") = a1;
@@ -198,7 +204,14 @@ static inline s64 hvc_call(u64 id, u64 a1, u64 a2, u64 a3)
                      :
                      : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
                        "x15", "x16", "x17", "memory");
-    return (s64)x0;
+    struct hvc_result r = { (s64)x0, x1, x2, x3 };
+    return r;
+}
+
+/* The same, keeping only x0. */
+static inline s64 hvc_call(u64 id, u64 a1, u64 a2, u64 a3)
+{
+    return hvc_call4(id, a1, a2, a3).x0;
 }
 
 /* Semihosting call: op in w0, parameter in x1, result in x0. */

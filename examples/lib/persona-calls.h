@@ -5,27 +5,7 @@
 #define PERSONA_CALLS_H
 #include "persona.h"
 
-/* Everything a hypercall returns: x0 (status or value) and x1..x3. */
-struct hvc_result {
-    s64 x0;
-    u64 x1, x2, x3;
-};
-
-/* HVC #0 keeping x1..x3 of the answer (persona.h's hvc_call returns x0 only). */
-static inline struct hvc_result hvc_call4(u64 id, u64 a1, u64 a2, u64 a3)
-{
-    register u64 x0 __asm__("x0") = id;
-    register u64 x1 __asm__("x1") = a1;
-    register u64 x2 __asm__("x2") = a2;
-    register u64 x3 __asm__("x3") = a3;
-    __asm__ volatile("hvc #0"
-                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
-                     :
-                     : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
-                       "x15", "x16", "x17", "memory");
-    struct hvc_result r = { (s64)x0, x1, x2, x3 };
-    return r;
-}
+/* hvc_call4 and struct hvc_result are in persona.h. */
 
 /* One of this persona's channels, as PERSONA_CHANNEL_INFO describes it. */
 struct persona_channel {
