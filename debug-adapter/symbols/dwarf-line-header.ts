@@ -84,9 +84,10 @@ export function readLineHeader(r: DwarfReader, strings: DwarfStrings, compDir?: 
     const seg = r.u8('segment_selector_size');
     if (seg !== 0) r.fail(`segment_selector_size ${seg} is not supported (segmented addresses)`, r.pos - 1);
   }
+  const headerLengthAt = r.pos;
   const headerLength = r.offset(is64, 'header_length');
   const headerStart = r.pos;
-  if (headerLength > BigInt(unitEnd - headerStart)) r.fail(`header_length 0x${headerLength.toString(16)} runs past the unit`, headerStart);
+  if (headerLength > BigInt(unitEnd - headerStart)) r.fail(`header_length 0x${headerLength.toString(16)} runs past the unit`, headerLengthAt);
   const programStart = headerStart + Number(headerLength);
 
   const minInstLength = r.u8('minimum_instruction_length');
@@ -102,7 +103,7 @@ export function readLineHeader(r: DwarfReader, strings: DwarfStrings, compDir?: 
   for (let i = 1; i < opcodeBase; i++) standardOpcodeLengths.push(r.u8(`standard_opcode_lengths[${i}]`));
 
   // Reading the tables must not stray into the program: bound them by header_length.
-  if (r.pos > programStart) r.fail(`header_length 0x${headerLength.toString(16)} ends inside the fixed header fields`, headerStart);
+  if (r.pos > programStart) r.fail(`header_length 0x${headerLength.toString(16)} ends inside the fixed header fields`, headerLengthAt);
   const unitLimit = r.narrow(programStart - r.pos, 'directory and file tables');
   let directories: string[];
   let files: (LineFile | undefined)[];

@@ -12,6 +12,14 @@ export class DwarfFormatError extends Error {
     readonly fault: string,
   ) {
     super(`DwarfFormatError: ${section} at 0x${offset.toString(16)}: ${fault}`);
+    // As ImageFormatError does: the message already names the class, so keep String(e) and the
+    // stack's first line from repeating it.
+    const frames = (this.stack ?? '').split('\n').slice(1);
+    this.stack = [this.message, ...frames].join('\n');
+  }
+
+  override toString(): string {
+    return this.message;
   }
 }
 
@@ -175,9 +183,15 @@ export class DwarfReader {
   }
 }
 
-/** A NUL-terminated string at `offset` in a string section (.debug_str, .debug_line_str). */
+/**
+ * A NUL-terminated string at `offset` in a string section (.debug_str, .debug_line_str). Faults
+ * are reported at the referencing form in `from`, which is where the lie is.
+ */
 export function stringAt(section: string, bytes: Uint8Array | undefined, offset: bigint, from: DwarfReader, at: number): string {
   if (bytes === undefined) from.fail(`string form refers to ${section}, which the file does not have`, at);
   if (offset >= BigInt(bytes.length)) from.fail(`string offset 0x${offset.toString(16)} is outside ${section} (0x${bytes.length.toString(16)} bytes)`, at);
-  return new DwarfReader(section, bytes, Number(offset)).cstring(`string at 0x${offset.toString(16)}`);
+  const start = Number(offset);
+  const nul = bytes.indexOf(0, start);
+  if (nul < 0) from.fail(`string at ${section} 0x${offset.toString(16)} is unterminated`, at);
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, nul - start).toString('utf8');
 }

@@ -12,6 +12,8 @@ import { basename, join } from 'node:path';
 import { loadGuestImage } from '../../emulator/loader/image';
 import { readLineTables } from '../../debug-adapter/symbols/line-tables';
 import { LineIndex } from '../../debug-adapter/symbols/line-index';
+import { DwarfFormatError } from '../../debug-adapter/symbols/dwarf-reader';
+import { readSectionData } from '../../emulator/loader/elf-section-data';
 import type { LineRow } from '../../debug-adapter/symbols/dwarf-line';
 import { LAYOUT } from '../loader/helpers';
 import { guest } from '../helpers/project';
@@ -119,6 +121,7 @@ function withProgram(flags: string[], body: (elf: string, dir: string) => void):
 
 for (const [name, flags, version] of [
   ['DWARF 5 (gcc default)', ['-g'], 5],
+  ['DWARF 5 in zlib-compressed sections', ['-g', '-Wl,--compress-debug-sections=zlib'], 5],
   ['DWARF 4', ['-gdwarf-4'], 4],
   ['DWARF 3', ['-gdwarf-3'], 3],
   ['DWARF 2', ['-gdwarf-2'], 2],
@@ -207,4 +210,28 @@ test('the kernel guest (-O2 -g, DWARF 5): every row matches readelf and main.c l
     assert.ok(addrs.length > 0, `line ${line}`);
     for (const a of addrs) assert.ok(rows.some((r) => r.address === a && r.line === line && r.isStmt), `line ${line} at ${a.toString(16)}`);
   }
+});
+
+test('a truncated .debug_line in a real ELF is a DwarfFormatError naming the section and offset', (t) => {
+  if (!haveToolchain) {
+    t.skip(`${GCC} / ${READELF} not installed`);
+    return;
+  }
+  withProgram(['-g'], (elf) => {
+    const bytes = new Uint8Array(readFileSync(elf));
+    const line = readSectionData(elf, bytes).get('.debug_line');
+    assert.ok(line !== undefined);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // Halve sh_size in the section header: the second unit now runs past the section's end.
+    const entry = Number(view.getBigUint64(0x28, true)) + line.header.index * 64;
+    view.setBigUint64(entry + 32, line.header.size / 2n, true);
+    const secondUnit = readLineTables(new Uint8Array(readFileSync(elf)), elf)[1].offset;
+    assert.ok(BigInt(secondUnit) < line.header.size / 2n);
+    assert.throws(
+      () => readLineTables(bytes, elf),
+      (e: unknown) =>
+        e instanceof DwarfFormatError && e.section === '.debug_line' && e.offset >= secondUnit && BigInt(e.offset) <= line.header.size / 2n &&
+        /truncated|runs past the end/.test(e.fault) && String(e) === e.message && e.message.startsWith('DwarfFormatError: .debug_line at 0x'),
+    );
+  });
 });
