@@ -131,7 +131,8 @@ function addStatements(seq: LineRow[], perFile: Map<string, Map<number, Set<bigi
   let previous: LineRow | undefined;
   for (const row of seq) {
     if (row.endSequence) break;
-    if (!row.isStmt) continue;
+    // Line 0 is "no source line" (compiler-generated code): never a breakpoint target.
+    if (!row.isStmt || row.line === 0) continue;
     const continues = previous !== undefined && previous.file === row.file && previous.line === row.line;
     previous = row;
     if (continues) continue;
