@@ -3,7 +3,7 @@
 // points at [caller's x29, return address]). Memory comes through a reader so the same code serves
 // a live persona, a snapshot or a test's synthetic stack.
 
-import type { CallFrameInfo } from './cfi';
+import type { CallFrameInfo, Cie } from './cfi';
 import { FP, LR, SP, type RegisterRule, type UnwindRow } from './cfi-rules';
 
 /** Guest-virtual memory; undefined when the address is not readable. */
@@ -100,7 +100,8 @@ function applyRule(rule: RegisterRule, cfa: bigint, frame: Frame, read: ReadMemo
 /** Callee-saved under AAPCS64 (x19–x29): without a rule they hold the caller's value. */
 const calleeSaved = (col: number): boolean => col >= 19 && col <= FP;
 
-function stepByCfi(frame: Frame, row: UnwindRow, raColumn: number, read: ReadMemory, vaBits: number): Frame | undefined | 'fallback' {
+function stepByCfi(frame: Frame, row: UnwindRow, cie: Cie, read: ReadMemory, vaBits: number): Frame | undefined | 'fallback' {
+  const raColumn = cie.raColumn;
   const cfa = cfaOf(row, frame);
   if (cfa === undefined) return 'fallback';
   const raRule = row.registers.get(raColumn);
@@ -119,7 +120,8 @@ function stepByCfi(frame: Frame, row: UnwindRow, raColumn: number, read: ReadMem
   if (ra === undefined || ra === null) return undefined;
   // Without an explicit rule the caller's lr is not recoverable: this frame's lr was its pc.
   if (raRule === undefined) registers.delete(raColumn);
-  return { pc: row.raSigned ? stripPac(ra, vaBits) : ra, registers, pcIsReturnAddress: true, source: 'cfi' };
+  // Out of a signal/exception frame ('S') the "return address" is the exact interrupted pc.
+  return { pc: row.raSigned ? stripPac(ra, vaBits) : ra, registers, pcIsReturnAddress: !cie.signalFrame, source: 'cfi' };
 }
 
 function stepByFramePointer(frame: Frame, read: ReadMemory, vaBits: number): Frame | undefined {
@@ -148,7 +150,7 @@ export function unwindStep(frame: Frame, readMemory: ReadMemory, options: Unwind
   const hit = options.cfi?.rowAt(lookupPc(frame));
   let caller: Frame | undefined;
   if (hit !== undefined) {
-    const r = stepByCfi(frame, hit.row, hit.fde.cie.raColumn, readMemory, vaBits);
+    const r = stepByCfi(frame, hit.row, hit.fde.cie, readMemory, vaBits);
     caller = r === 'fallback' ? stepByFramePointer(frame, readMemory, vaBits) : r;
   } else {
     caller = stepByFramePointer(frame, readMemory, vaBits);
@@ -161,11 +163,21 @@ export function unwindStep(frame: Frame, readMemory: ReadMemory, options: Unwind
   return caller;
 }
 
-/** Frames from the innermost outwards (the first is `frame` itself), at most `maxFrames`. */
+/**
+ * Frames from the innermost outwards (the first is `frame` itself), at most `maxFrames`. A frame
+ * whose (pc, sp) was already seen ends the walk: several steps can loop where one step cannot tell.
+ */
 export function unwindStack(frame: Frame, readMemory: ReadMemory, options: UnwindOptions & { maxFrames?: number } = {}): Frame[] {
   const frames = [frame];
   const max = options.maxFrames ?? 256;
+  const seen = new Set<string>();
+  const key = (f: Frame): string => `${f.pc}:${f.registers.get(SP)}`;
+  seen.add(key(frame));
   let f: Frame | undefined = frame;
-  while (frames.length < max && (f = unwindStep(f, readMemory, options)) !== undefined) frames.push(f);
+  while (frames.length < max && (f = unwindStep(f, readMemory, options)) !== undefined) {
+    if (seen.has(key(f))) break;
+    seen.add(key(f));
+    frames.push(f);
+  }
   return frames;
 }

@@ -211,6 +211,16 @@ test('unwindStep: DW_CFA_register takes the return address from another register
   assert.deepEqual([f?.pc, f?.registers.get(31), f?.registers.get(30)], [0x3333_0000n, STACK + 0x80n, 0x3333_0000n]);
 });
 
+test('unwindStep: out of an S (signal) frame the caller pc is exact, not a return address', () => {
+  // CIE "zRS" at 0; FDE 0x6000..0x6100 saying x30 is at CFA-8, CFA = sp+16.
+  const cie = ehCie('zRS', [0x03]);
+  const eh = [...cie, ...entry(u32(cie.length + 4), [...u32(0x6000), ...u32(0x100), 0, 0x0e, 16, 0x9e, 1])];
+  const cfi = new CallFrameInfo([section('.eh_frame', eh)]);
+  const read = memory({ [String(STACK + 0x88n)]: 0x7000n });
+  const f = unwindStep(regs(0x6010n, STACK + 0x80n, 0n, 0n), read, { cfi });
+  assert.deepEqual([f?.pc, f?.pcIsReturnAddress, f?.registers.get(31)], [0x7000n, false, STACK + 0x90n]);
+});
+
 test('frame-pointer chain stops on a null, looping, misaligned or unreadable record', () => {
   const none = new CallFrameInfo([]);
   const step = (fp: bigint, words: Record<string, bigint>) => unwindStep(regs(0x9000n, STACK + 0x10n, fp, 0n), memory(words), { cfi: none });
