@@ -50,8 +50,10 @@ const FLAGS = [
   '-Wl,--no-warn-rwx-segments', // one RWX segment is intended: guests run with the MMU off
   // With the MMU off every data access is Device memory, where unaligned accesses fault.
   '-mstrict-align',
-  // Fixed-address images: no PIE (Debian's gcc defaults to it) and no unwind tables to load.
-  '-fno-pie', '-no-pie', '-fno-asynchronous-unwind-tables', '-fno-stack-protector',
+  // Fixed-address images: no PIE (Debian's gcc defaults to it) and no unwind tables to load; with
+  // -g the call-frame information then goes to .debug_frame, which the debugger unwinds with.
+  '-fno-pie', '-no-pie', '-fno-asynchronous-unwind-tables', '-fno-unwind-tables',
+  '-fno-stack-protector',
   '-Wall', '-Wextra', '-Wno-unused-parameter',
 ];
 
