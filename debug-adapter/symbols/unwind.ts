@@ -5,6 +5,7 @@
 
 import type { CallFrameInfo, Cie } from './cfi';
 import { FP, LR, SP, type RegisterRule, type UnwindRow } from './cfi-rules';
+import { stripPointerAuth } from '../../emulator/arch/aarch64/successors';
 
 /** Guest-virtual memory; undefined when the address is not readable. */
 export type ReadMemory = (addr: bigint, size: number) => Uint8Array | undefined;
@@ -51,10 +52,8 @@ const MASK64 = (1n << 64n) - 1n;
  * Removes a PAC from a code address: bits above the VA width become copies of bit 55 (TTBR1 kernel
  * addresses keep their leading ones, TTBR0 user addresses get zeros).
  */
-export function stripPac(addr: bigint, vaBits = 48): bigint {
-  const low = (1n << BigInt(vaBits)) - 1n;
-  return (addr >> 55n) & 1n ? (addr | (MASK64 ^ low)) & MASK64 : addr & low;
-}
+/** PAC bits off a return address (one implementation, the step decoder's). */
+export const stripPac = stripPointerAuth;
 
 function readU64(read: ReadMemory, addr: bigint): bigint | undefined {
   if (addr < 0n || addr > MASK64 - 7n) return undefined;

@@ -321,6 +321,31 @@ export class UnicornEngine {
     this.check('uc_hook_del', this.f.hookDel(this.handle, hh) as number);
   }
 
+  private codeDispatch: ((address: bigint) => void) | undefined;
+  private codeCallback: bigint | undefined;
+
+  /**
+   * One code-hook callback shared by every breakpoint range (koffi allows 8192 callbacks per
+   * process: breakpoints come and go, the callback stays). Set it before addCodeRange.
+   */
+  onBreakpoint(fn: (address: bigint) => void): void {
+    this.codeDispatch = fn;
+    this.codeCallback ??= this.register((_uc: unknown, address: number | bigint) => { this.codeDispatch?.(u64(address)); }, undefined, this.f.codeCb);
+  }
+
+  /** A code hook on [begin, end] calling the onBreakpoint function; returns its handle. */
+  addCodeRange(begin: bigint, end: bigint): bigint {
+    if (this.codeCallback === undefined) throw new Error('onBreakpoint() must come before addCodeRange()');
+    const hh = this.addHook(UC_HOOK_CODE, this.codeCallback, begin, end);
+    this.invalidateCode(begin, end + 1n); // late hooks do not fire on already translated code
+    return hh;
+  }
+
+  removeCodeRange(hh: bigint, begin: bigint, end: bigint): void {
+    this.removeHook(hh);
+    this.invalidateCode(begin, end + 1n);
+  }
+
   /** Accesses to unmapped guest-physical addresses. Return true only after mapping the address. */
   onUnmapped(fn: (kind: MemoryAccessKind, address: bigint, size: number, value: bigint) => boolean): void {
     const cb = this.register((_uc: unknown, type: number, address: number | bigint, size: number, value: number | bigint) =>

@@ -48,6 +48,14 @@ export interface PersonaConfig {
   deterministic?: boolean;
 }
 
+/** A stop for the debugger: the persona goes on when runUntilStop is called again. */
+export interface PersonaBreak {
+  kind: 'break';
+  reason: 'breakpoint' | 'step';
+  vcpu: number;
+  pc: bigint;
+}
+
 export type PersonaExit =
   | { kind: 'halted'; code: number; reason: string }
   | { kind: 'stopped'; reason: string }
@@ -328,7 +336,18 @@ export class Persona {
 
   /** Runs until the guest halts, faults, is stopped, or `maxSeconds` of wall time pass. */
   async run(opts: { maxSeconds?: number; onYield?: () => void } = {}): Promise<PersonaExit> {
+    const stop = await this.runUntilStop(opts);
+    if (stop.kind === 'break') throw new Error('Persona.run: a debugger stop without a debugger (use runUntilStop)');
+    return stop;
+  }
+
+  /**
+   * Runs until the guest ends (its exit) or a vCPU stops for the debugger (a breakpoint or the end
+   * of an instruction step): then it resolves with the stop and can be called again to go on.
+   */
+  async runUntilStop(opts: { maxSeconds?: number; onYield?: () => void } = {}): Promise<PersonaExit | PersonaBreak> {
     const deadline = opts.maxSeconds ? Date.now() + opts.maxSeconds * 1000 : Infinity;
+    for (const v of this.vcpus) v.prepareResume();
     let lastYield = Date.now();
     let next = 0;
     const control = this.links?.control;
@@ -365,6 +384,13 @@ export class Persona {
       if (r.engineError && !this.ending) {
         this.ending = { kind: 'fault', reason: `the CPU emulator stopped with UC_ERR_${r.engineError} at pc 0x${v.pc.toString(16)}` };
       }
+      const brk = v.debugStop;
+      if (brk && !this.ending) {
+        v.debugStop = undefined;
+        v.clearStep();
+        this.devices.uart.flush();
+        return { kind: 'break', reason: brk.reason, vcpu: v.index, pc: brk.pc };
+      }
       if (Date.now() - lastYield >= MAX_SLICE_US / 1000) {
         this.devices.uart.flush();
         opts.onYield?.();
@@ -378,6 +404,25 @@ export class Persona {
       Atomics.notify(control, CONTROL.STATE);
     }
     return this.ending;
+  }
+
+  // ---- debugging -------------------------------------------------------------------------------
+
+  /** Breakpoints (guest virtual addresses) on every vCPU. */
+  setBreakpoints(addresses: readonly bigint[]): void {
+    for (const v of this.vcpus) v.setBreakpoints(addresses);
+  }
+
+  /**
+   * One instruction of vCPU `index`: plants stops at every address the instruction can continue at
+   * (unicorn cannot single-step safely next to free running), then runs until one is reached. An
+   * exception the instruction raises ends the step at its vector.
+   */
+  async stepInstruction(index: number): Promise<PersonaExit | PersonaBreak> {
+    const v = this.vcpus[index];
+    if (!v || v.power !== 'on') throw new Error(`vCPU ${index} is not running`);
+    v.plantStep(v.nextInstructionTargets());
+    return this.runUntilStop();
   }
 
   // ---- deterministic mode ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import type { Trap } from '../../hypervisor/trap';
 import { EXCP, ExceptionInfoReader, type ExceptionInfo } from './exception-info';
 import { counterNow, GenericTimer, TIMER_REGISTERS } from './generic-timer';
 import { translateStage1, type Stage1Regs } from './stage1-walk';
+import { successors } from './successors';
 import { esrSysReg } from './syndrome';
 import { ExceptionReflector, PSTATE_EL1H_MASKED, type EntryState, type GuestException } from './reflect';
 import { HCR, SCR_EL3_VALUE, sameSysReg, SYSREG } from './sysreg-encodings';
@@ -37,6 +38,8 @@ const ESR_WNR = 1 << 6;
 /** An address no guest executes: unicorn's `until` (0 would stop a guest that runs at flash address 0). */
 const RUN_UNTIL = 0xffff_ffff_ffff_fffcn;
 const SEMIHOSTING_HLT = 0xd45e0000;
+/** Trap classes whose exception is reflected into the guest's vectors. */
+const REFLECTED = new Set<TrapClass>([TrapClass.Svc, TrapClass.Undefined, TrapClass.Breakpoint, TrapClass.InstructionAbort, TrapClass.DataAbort, TrapClass.IsolationViolation]);
 /** Deterministic mode's clock rate: 16 instructions per 62.5 MHz tick (1 G instructions a second). */
 export const INSTRUCTIONS_PER_TICK = 16n;
 /** CNTPCT_EL0 and CNTVCT_EL0. */
@@ -144,6 +147,7 @@ export class Vcpu {
     this.resetToEntry(0n, 0n);
 
     e.onInterrupt((intno) => this.onException(intno));
+    e.onBreakpoint((address) => this.onBreakpointHit(address));
     // In deterministic mode the counter registers trap too: the guest must read virtual time.
     e.onSysRegs(UC_ARM64_INS_MRS, this.deterministic ? [...TIMER_REGISTERS, ...COUNTER_REGISTERS] : TIMER_REGISTERS, (a) => this.onSysReg(a, false));
     e.onSysRegs(UC_ARM64_INS_MSR, TIMER_REGISTERS, (a) => this.onSysReg(a, true));
@@ -275,6 +279,71 @@ export class Vcpu {
     return this.where;
   }
 
+  // ---- debugging -----------------------------------------------------------------------------
+
+  private readonly breakpoints = new Map<bigint, bigint>(); // address -> code-hook handle
+  /** One-shot addresses planted by an instruction step. */
+  private readonly stepTargets = new Map<bigint, bigint>();
+  /** The breakpoint to run over once when resuming from it. */
+  private skipAt: bigint | undefined;
+  /** Why the last slice stopped for the debugger, if it did. */
+  debugStop: { reason: 'breakpoint' | 'step'; pc: bigint } | undefined;
+
+  /** Replaces this vCPU's breakpoints (guest virtual addresses). */
+  setBreakpoints(addresses: Iterable<bigint>): void {
+    const want = new Set(addresses);
+    for (const [a, hh] of this.breakpoints) {
+      if (want.has(a)) continue;
+      this.engine.removeCodeRange(hh, a, a);
+      this.breakpoints.delete(a);
+    }
+    for (const a of want) if (!this.breakpoints.has(a)) this.breakpoints.set(a, this.engine.addCodeRange(a, a));
+  }
+
+  /** Before resuming: a breakpoint at the current PC must not stop the vCPU again at once. */
+  prepareResume(): void {
+    this.skipAt = this.breakpoints.has(this.pc) ? this.pc : undefined;
+  }
+
+  /** Plants one-shot stops at the addresses an instruction step may land on. */
+  plantStep(targets: readonly bigint[]): void {
+    this.clearStep();
+    for (const a of targets) if (!this.stepTargets.has(a)) this.stepTargets.set(a, this.engine.addCodeRange(a, a));
+  }
+
+  /**
+   * Where the instruction at the PC can continue: its successors from the decoder (branch targets
+   * from the registers and flags). An instruction that raises an exception has none here: the step
+   * then ends where the exception is taken (see emit).
+   */
+  nextInstructionTargets(): bigint[] {
+    const bytes = this.guestBytes(this.pc, 4);
+    if (!bytes) return [];
+    const insn = (bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24)) >>> 0;
+    const nzcv = Number((this.engine.readReg(A64.NZCV) >> 28n) & 0xfn);
+    return successors(insn, this.pc, (n) => this.readX(n), { nzcv, elr: this.engine.readReg(A64.ELR_EL1) }).next;
+  }
+
+  clearStep(): void {
+    for (const [a, hh] of this.stepTargets) this.engine.removeCodeRange(hh, a, a);
+    this.stepTargets.clear();
+  }
+
+  get stepping(): boolean {
+    return this.stepTargets.size > 0;
+  }
+
+  private onBreakpointHit(address: bigint): void {
+    if (address === this.skipAt) {
+      this.skipAt = undefined;
+      return;
+    }
+    const step = this.stepTargets.has(address);
+    if (!step && !this.breakpoints.has(address)) return;
+    this.debugStop = { reason: step ? 'step' : 'breakpoint', pc: address };
+    this.requestStop(); // inside a code hook the stop is precise: the instruction has not run
+  }
+
   // ---- virtual interrupts --------------------------------------------------------------------
 
   /**
@@ -336,6 +405,11 @@ export class Vcpu {
     t.a0 = a0; t.a1 = a1; t.a2 = 0n; t.a3 = 0n; t.result = result;
     const stop = this.onTrap(t, this);
     if (stop) this.requestStop();
+    else if (this.stepping && REFLECTED.has(cls)) {
+      // The stepped instruction raised an exception: the step ends at the vector it was taken to.
+      this.debugStop = { reason: 'step', pc: this.engine.readReg(A64.PC) };
+      this.requestStop();
+    }
     return stop;
   }
 
