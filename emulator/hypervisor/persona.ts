@@ -169,6 +169,7 @@ export class Persona {
         tcgBufferBytes: cfg.tcgBufferBytes ?? 128 << 20,
         control: cfg.links?.control,
         deterministic: cfg.deterministic,
+        onInstructionCacheInvalidate: cfg.cpus > 1 ? (from, va) => this.invalidateOtherVcpus(from, va) : undefined,
         setTimerLine: (intid, level, cpu) => this.devices.gic.setLevel(intid, level, cpu),
         onTrap: (t, v) => this.onTrap(this.dispatcher.dispatch(t, v)),
       }));
@@ -404,6 +405,15 @@ export class Persona {
       Atomics.notify(control, CONTROL.STATE);
     }
     return this.ending;
+  }
+
+  /** A vCPU invalidated its instruction cache: drop the matching translated code on the others. */
+  private invalidateOtherVcpus(from: number, va: bigint | undefined): void {
+    for (const v of this.vcpus) {
+      if (v.index === from) continue;
+      if (va === undefined) v.engine.flushCode();
+      else v.engine.invalidateCode(va & ~63n, (va & ~63n) + 64n);
+    }
   }
 
   // ---- debugging -------------------------------------------------------------------------------

@@ -116,3 +116,9 @@ test('console input reaches the guest\'s UART through RX interrupts', () => {
   assert.match(r.stdout, /echo: quit/);
   assert.match(r.stderr, /\birq\b/);
 });
+
+test('code one vCPU rewrites (with IC IVAU) runs rewritten on the other', () => {
+  const r = runPersona(['run', guest('smc'), '--cpus', '2', '--max-seconds', '30']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /ok the function rewritten by CPU 1 returns 2 on CPU 0/);
+});

@@ -4,7 +4,7 @@
 // and emulates the generic timer registers.
 import { CpRegSlot, RegisterBatch, UnicornEngine, type SysInsnAccess } from '../../engine/unicorn';
 import {
-  A64, UC_ARCH_ARM64, UC_ARM64_INS_MRS, UC_ARM64_INS_MSR, UC_CPU_ARM64_A72, UC_MODE_ARM, UC_PROT_ALL, xReg, xRegIndex,
+  A64, UC_ARCH_ARM64, UC_ARM64_INS_MRS, UC_ARM64_INS_MSR, UC_ARM64_INS_SYS, UC_CPU_ARM64_A72, UC_MODE_ARM, UC_PROT_ALL, xReg, xRegIndex,
 } from '../../engine/unicorn-constants';
 import { TrapClass } from '../../hypervisor/trap-class';
 import type { Trap } from '../../hypervisor/trap';
@@ -38,6 +38,9 @@ const ESR_WNR = 1 << 6;
 /** An address no guest executes: unicorn's `until` (0 would stop a guest that runs at flash address 0). */
 const RUN_UNTIL = 0xffff_ffff_ffff_fffcn;
 const SEMIHOSTING_HLT = 0xd45e0000;
+/** IC IVAU (by VA to PoU), IC IALLU and IC IALLUIS: SYS encodings. */
+const IC_IVAU = { op0: 1, op1: 3, crn: 7, crm: 5, op2: 1 } as const;
+const IC_INSTRUCTIONS = [IC_IVAU, { op0: 1, op1: 0, crn: 7, crm: 5, op2: 0 }, { op0: 1, op1: 0, crn: 7, crm: 1, op2: 0 }] as const;
 /** Trap classes whose exception is reflected into the guest's vectors. */
 const REFLECTED = new Set<TrapClass>([TrapClass.Svc, TrapClass.Undefined, TrapClass.Breakpoint, TrapClass.InstructionAbort, TrapClass.DataAbort, TrapClass.IsolationViolation]);
 /** Deterministic mode's clock rate: 16 instructions per 62.5 MHz tick (1 G instructions a second). */
@@ -70,6 +73,11 @@ export interface VcpuConfig {
   tcgBufferBytes: number;
   /** Shared [attention, pause] words: while either is set, runs stop at the next block. */
   control?: Int32Array;
+  /**
+   * The guest invalidated instruction caches (IC IVAU: one line at `va`; IC IALLU(IS): all). Each
+   * vCPU has its own translated code, so the persona must drop it on the other vCPUs.
+   */
+  onInstructionCacheInvalidate?: (vcpu: number, va: bigint | undefined) => void;
   /**
    * Deterministic mode: the guest's counter (CNTVCT/CNTPCT, timers, trap times) is virtual time
    * derived from the instructions this vCPU executed, not the host clock.
@@ -148,6 +156,14 @@ export class Vcpu {
 
     e.onInterrupt((intno) => this.onException(intno));
     e.onBreakpoint((address) => this.onBreakpointHit(address));
+    const icInvalidate = cfg.onInstructionCacheInvalidate;
+    if (icInvalidate) {
+      // Executed natively as well (return false): this only tells the other vCPUs.
+      e.onSysRegs(UC_ARM64_INS_SYS, IC_INSTRUCTIONS, (a) => {
+        icInvalidate(this.index, sameSysReg(a, IC_IVAU) ? a.value : undefined);
+        return false;
+      });
+    }
     // In deterministic mode the counter registers trap too: the guest must read virtual time.
     e.onSysRegs(UC_ARM64_INS_MRS, this.deterministic ? [...TIMER_REGISTERS, ...COUNTER_REGISTERS] : TIMER_REGISTERS, (a) => this.onSysReg(a, false));
     e.onSysRegs(UC_ARM64_INS_MSR, TIMER_REGISTERS, (a) => this.onSysReg(a, true));
