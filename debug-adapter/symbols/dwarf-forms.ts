@@ -17,6 +17,9 @@ export interface DwarfSections {
   line?: Uint8Array;
   /** DWARF 5 location lists, for resolving DW_FORM_loclistx to an offset. */
   loclists?: Uint8Array;
+  /** DW_AT_ranges: .debug_ranges before DWARF 5, .debug_rnglists from 5. */
+  ranges?: Uint8Array;
+  rnglists?: Uint8Array;
 }
 
 /** What decoding a unit's attributes needs to know about the unit. */

@@ -6,6 +6,7 @@
 import type { AttributeValue, DwarfSections } from './dwarf-forms';
 import { DW_UT_compile, DW_UT_partial, DW_UT_skeleton, readDieTree, type Die, type DieTree, type DwarfUnit } from './dwarf-info';
 import { readLineHeader } from './dwarf-line-header';
+import { readRanges, type PcRange } from './dwarf-ranges';
 import { DwarfReader } from './dwarf-reader';
 import { AT, TAG, TypeTable, attrNumber, attrString } from './dwarf-types';
 
@@ -40,8 +41,8 @@ export interface VariableInfo {
   type?: number;
   location?: LocationDescription;
   decl: SourcePosition;
-  /** Locals in a lexical block: the pcs where they are in scope (half-open). */
-  scope?: { lowPc: bigint; highPc: bigint };
+  /** Locals in a lexical block: the pcs where they are in scope. */
+  scope?: PcRange[];
   /** The static address when the location is exactly DW_OP_addr (or DW_OP_addrx): globals and static locals. */
   address?: bigint;
 }
@@ -57,8 +58,8 @@ export interface FunctionInfo {
   /** [lowPc, highPc): high_pc is stored as an address or (DWARF 4+) as an offset from low_pc; both end here as addresses. */
   lowPc?: bigint;
   highPc?: bigint;
-  /** DW_AT_ranges (non-contiguous code, e.g. -freorder-blocks-and-partition): recorded, not decoded yet. */
-  ranges?: AttributeValue;
+  /** Every range of code: [lowPc, highPc), or DW_AT_ranges for a function split into parts (hot/cold). */
+  ranges: PcRange[];
   frameBase?: LocationDescription;
   decl: SourcePosition;
   returnType?: number;
@@ -68,7 +69,8 @@ export interface FunctionInfo {
 }
 
 export class DebugInfo {
-  private readonly byPc: FunctionInfo[];
+  /** Every function range, sorted by start, for functionAt's binary search. */
+  private readonly byPc: { range: PcRange; fn: FunctionInfo }[];
 
   constructor(
     readonly tree: DieTree,
@@ -76,20 +78,21 @@ export class DebugInfo {
     readonly functions: FunctionInfo[],
     readonly globals: GlobalVariable[],
   ) {
-    this.byPc = functions.filter((f) => f.lowPc !== undefined && f.highPc !== undefined && f.highPc > f.lowPc).sort((a, b) => (a.lowPc! < b.lowPc! ? -1 : a.lowPc! > b.lowPc! ? 1 : 0));
+    this.byPc = functions.flatMap((fn) => fn.ranges.map((range) => ({ range, fn })))
+      .sort((a, b) => (a.range.lowPc < b.range.lowPc ? -1 : a.range.lowPc > b.range.lowPc ? 1 : 0));
   }
 
-  /** The function whose [low_pc, high_pc) holds `pc` (functions with only DW_AT_ranges are not found yet). */
+  /** The function with a range holding `pc` (the last one starting at or before it). */
   functionAt(pc: bigint): FunctionInfo | undefined {
     let lo = 0;
     let hi = this.byPc.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.byPc[mid].lowPc! <= pc) lo = mid + 1;
+      if (this.byPc[mid].range.lowPc <= pc) lo = mid + 1;
       else hi = mid;
     }
-    const f = this.byPc[lo - 1];
-    return f !== undefined && pc < f.highPc! ? f : undefined;
+    const e = this.byPc[lo - 1];
+    return e !== undefined && pc < e.range.highPc ? e.fn : undefined;
   }
 }
 
@@ -102,7 +105,8 @@ export function readDebugInfoSections(s: DwarfSections): DebugInfo {
   const files = new DeclFiles(s);
   for (const unit of tree.units) {
     if (unit.root === undefined || !(unit.unitType === DW_UT_compile || unit.unitType === DW_UT_partial || unit.unitType === DW_UT_skeleton)) continue;
-    const ctx: Context = { tree, types, unit, files: files.of(unit.root), loclists: s.loclists, addr: s.addr };
+    const low = unit.root.attrs.get(AT_FN.lowPc);
+    const ctx: Context = { tree, types, unit, files: files.of(unit.root), s, base: low?.kind === 'address' ? low.value : 0n };
     collect(unit.root, ctx, functions, globals);
   }
   return new DebugInfo(tree, types, functions, globals);
@@ -113,8 +117,9 @@ interface Context {
   types: TypeTable;
   unit: DwarfUnit;
   files: (string | undefined)[];
-  loclists: Uint8Array | undefined;
-  addr: Uint8Array | undefined;
+  s: DwarfSections;
+  /** The unit's DW_AT_low_pc: what range-list offsets are relative to. */
+  base: bigint;
 }
 
 /** Functions and globals anywhere outside function bodies (namespaces too); iterative for deep trees. */
@@ -137,13 +142,12 @@ function collect(root: Die, ctx: Context, functions: FunctionInfo[], globals: Gl
 
 function readFunction(d: Die, ctx: Context): FunctionInfo | undefined {
   const { lowPc, highPc } = pcRange(d);
-  const ranges = d.attrs.get(AT_FN.ranges);
-  if (lowPc === undefined && ranges === undefined) return undefined; // a declaration or an abstract inline instance: no code
+  if (lowPc === undefined && !d.attrs.has(AT_FN.ranges)) return undefined; // a declaration or an abstract inline instance: no code
   const frameBase = d.attrs.get(AT_FN.frameBase);
   const f: FunctionInfo = {
     name: inherited(d, ctx.tree, (x) => attrString(x, AT.name)) ?? '',
     linkageName: inherited(d, ctx.tree, (x) => attrString(x, AT_FN.linkageName)),
-    dieOffset: d.offset, lowPc, highPc, ranges,
+    dieOffset: d.offset, lowPc, highPc, ranges: codeRanges(d, ctx) ?? [],
     frameBase: frameBase === undefined ? undefined : location(frameBase, ctx),
     decl: decl(d, ctx),
     returnType: inherited(d, ctx.tree, (x) => ctx.types.typeOf(x)),
@@ -159,10 +163,7 @@ function scopeVariables(scope: Die, ctx: Context, f: FunctionInfo, range: Variab
   for (const c of scope.children) {
     if (c.tag === TAG.formalParameter) f.params.push(variable(c, ctx, range));
     else if (c.tag === TAG_FN.variable) f.locals.push(variable(c, ctx, range));
-    else if (c.tag === TAG_FN.lexicalBlock) {
-      const { lowPc, highPc } = pcRange(c);
-      scopeVariables(c, ctx, f, lowPc !== undefined && highPc !== undefined ? { lowPc, highPc } : range);
-    }
+    else if (c.tag === TAG_FN.lexicalBlock) scopeVariables(c, ctx, f, codeRanges(c, ctx) ?? range);
   }
 }
 
@@ -193,6 +194,14 @@ function readGlobal(d: Die, ctx: Context): GlobalVariable | undefined {
   };
 }
 
+/** The DIE's code as ranges: DW_AT_ranges, or [low_pc, high_pc); undefined when it has neither. */
+function codeRanges(d: Die, ctx: Context): PcRange[] | undefined {
+  const ranges = d.attrs.get(AT_FN.ranges);
+  if (ranges !== undefined) return readRanges(ranges, ctx.unit, ctx.s, ctx.base);
+  const { lowPc, highPc } = pcRange(d);
+  return lowPc !== undefined && highPc !== undefined ? (highPc > lowPc ? [{ lowPc, highPc }] : []) : undefined;
+}
+
 /** low_pc and high_pc as addresses: a constant-class high_pc (DWARF 4+) is an offset from low_pc. */
 function pcRange(d: Die): { lowPc?: bigint; highPc?: bigint } {
   const low = d.attrs.get(AT_FN.lowPc);
@@ -219,11 +228,11 @@ function location(v: AttributeValue, ctx: Context): LocationDescription {
 /** A loclistx index through the unit's offset table at DW_AT_loclists_base (offsets are relative to the base). */
 function listOffset(ctx: Context, index: bigint): bigint | undefined {
   const base = ctx.unit.loclistsBase;
-  if (base === undefined || ctx.loclists === undefined) return undefined;
+  if (base === undefined || ctx.s.loclists === undefined) return undefined;
   const size = ctx.unit.is64 ? 8 : 4;
   const slot = base + index * BigInt(size);
-  if (slot + BigInt(size) > BigInt(ctx.loclists.length)) return undefined;
-  return base + new DwarfReader('.debug_loclists', ctx.loclists, Number(slot)).unsigned(size, 'location list offset');
+  if (slot + BigInt(size) > BigInt(ctx.s.loclists.length)) return undefined;
+  return base + new DwarfReader('.debug_loclists', ctx.s.loclists, Number(slot)).unsigned(size, 'location list offset');
 }
 
 /** DW_OP_addr A (or DW_OP_addrx I) and nothing else: a variable at a fixed address. */
@@ -234,10 +243,10 @@ function staticAddress(bytes: Uint8Array, ctx: Context): bigint | undefined {
   if ((bytes[0] === DW_OP_addrx || bytes[0] === DW_OP_GNU_addr_index) && bytes.length > 1) {
     const index = r.uleb('DW_OP_addrx operand');
     const base = ctx.unit.addrBase;
-    if (!r.atEnd || base === undefined || ctx.addr === undefined) return undefined;
+    if (!r.atEnd || base === undefined || ctx.s.addr === undefined) return undefined;
     const slot = base + index * BigInt(size);
-    if (slot + BigInt(size) > BigInt(ctx.addr.length)) return undefined;
-    return new DwarfReader('.debug_addr', ctx.addr, Number(slot)).unsigned(size, 'address');
+    if (slot + BigInt(size) > BigInt(ctx.s.addr.length)) return undefined;
+    return new DwarfReader('.debug_addr', ctx.s.addr, Number(slot)).unsigned(size, 'address');
   }
   return undefined;
 }

@@ -22,5 +22,7 @@ export function readDebugInfo(elfBytes: Uint8Array, file: string): DebugInfo | u
     addr: data('.debug_addr'),
     line: data('.debug_line'),
     loclists: data('.debug_loclists'),
+    ranges: data('.debug_ranges'),
+    rnglists: data('.debug_rnglists'),
   });
 }

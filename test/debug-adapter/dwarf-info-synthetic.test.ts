@@ -67,8 +67,11 @@ function indexedUnit(): { s: DwarfSections } {
   }
   const addr = new Bytes().u32(4 + 3 * 8).u16(5).u8(8, 0).u64(0x1000n).u64(0x1000n).u64(0x5000n);
   const loclists = new Bytes().u32(8 + 4 + 2).u16(5).u8(8, 0).u32(1).u32(4).u8(0, 0); // one offset (4) past the base, then padding
+  // One list at offset 4 past the base (16): base_address, offset_pair, start_length, startx_length, an empty pair, end.
+  const list = new Bytes().u8(5).u64(0x2000n).u8(4).uleb(0x10).uleb(0x20).u8(7).u64(0x3000n).uleb(8).u8(3).uleb(2).uleb(4).u8(4).uleb(0x30).uleb(0x30).u8(0);
+  const rnglists = new Bytes().u32(8 + 4 + list.length).u16(5).u8(8, 0).u32(1).u32(4).raw(list);
   const ab = new Bytes();
-  abbrev(ab, 1, T.compileUnit, true, [[A.name, F.strx1], [A.strOffsetsBase, F.secOffset], [A.addrBase, F.secOffset], [A.lowPc, F.addrx1], [A.highPc, F.data4], [A.loclistsBase, F.secOffset]]);
+  abbrev(ab, 1, T.compileUnit, true, [[A.name, F.strx1], [A.strOffsetsBase, F.secOffset], [A.addrBase, F.secOffset], [A.lowPc, F.addrx1], [A.highPc, F.data4], [A.loclistsBase, F.secOffset], [A.rnglistsBase, F.secOffset]]);
   abbrev(ab, 2, T.baseType, false, [[A.name, F.string], [A.byteSize, F.data1], [A.encoding, F.data1]]);
   abbrev(ab, 3, T.pointerType, false, [[A.byteSize, F.data1], [A.type, F.ref8]]);
   abbrev(ab, 4, T.subprogram, true, [[A.name, F.strx2], [A.lowPc, F.addrx2], [A.highPc, F.udata], [A.frameBase, F.exprloc], [A.external, F.flagPresent], [A.type, F.refUdata], [A.declLine, F.implicitConst, 42]]);
@@ -82,7 +85,7 @@ function indexedUnit(): { s: DwarfSections } {
   const HEADER = 12;
   const body = new Bytes();
   const at = (): number => HEADER + body.length;
-  body.uleb(1).u8(0).u32(8).u32(8).u8(0).u32(0x40).u32(12);
+  body.uleb(1).u8(0).u32(8).u32(8).u8(0).u32(0x40).u32(12).u32(12);
   const intAt = at();
   body.uleb(2).cstr('int').u8(4).u8(5);
   const ptrAt = at();
@@ -96,7 +99,7 @@ function indexedUnit(): { s: DwarfSections } {
   body.uleb(9).cstr('blocky').u32(intAt).u16(1).u8(0x9c).raw(new Uint8Array(16).fill(7));
   body.u8(0);
   return {
-    s: { info: unit(5, body).build(), abbrev: ab.build(), str: str.build(), strOffsets: strOffsets.build(), addr: addr.build(), loclists: loclists.build() },
+    s: { info: unit(5, body).build(), abbrev: ab.build(), str: str.build(), strOffsets: strOffsets.build(), addr: addr.build(), loclists: loclists.build(), rnglists: rnglists.build() },
   };
 }
 
@@ -122,7 +125,12 @@ test('v5 indexed forms: strx1-4/strx and addrx1-2 through their bases, ref1/2/4/
   assert.equal(counter?.external, true);
   assert.equal(info.types.name(counter?.type), 'int');
   const split = info.functions.find((f) => f.name === 'split');
-  assert.deepEqual(split?.ranges, { kind: 'rnglistx', index: 0n });
+  assert.deepEqual(split?.ranges, [{ lowPc: 0x2010n, highPc: 0x2020n }, { lowPc: 0x3000n, highPc: 0x3008n }, { lowPc: 0x5000n, highPc: 0x5004n }]);
+  assert.equal(split?.lowPc, undefined);
+  assert.equal(info.functionAt(0x2015n)?.name, 'split');
+  assert.equal(info.functionAt(0x3007n)?.name, 'split');
+  assert.equal(info.functionAt(0x3008n), undefined);
+  assert.equal(info.functionAt(0x2008n), undefined);
   const blocky = info.globals.find((g) => g.name === 'blocky');
   assert.deepEqual(blocky?.location, { kind: 'expression', bytes: Uint8Array.of(0x9c) });
   assert.equal(info.tree.die(blocky!.dieOffset)?.attrs.get(A.constValue)?.kind, 'data16');

@@ -77,6 +77,8 @@ interface DumpDie {
   depth: number;
   tag: string;
   attrs: Map<string, string>;
+  /** Ranges printed under a multi-line DW_AT_ranges, as "lo-hi" in hex (empty ones left out). */
+  ranges?: string[];
   parent?: DumpDie;
 }
 
@@ -84,6 +86,7 @@ function dumpDies(elf: string): DumpDie[] {
   const text = execFileSync(DWARFDUMP, ['--debug-info', elf], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const dies: DumpDie[] = [];
   const open: DumpDie[] = [];
+  let continued: string | undefined;
   for (const line of text.split('\n')) {
     const head = /^0x([0-9a-f]+):( +)(DW_TAG_\w+|NULL)/.exec(line);
     if (head !== null) {
@@ -95,8 +98,19 @@ function dumpDies(elf: string): DumpDie[] {
       dies.push(die);
       continue;
     }
-    const attr = /^\s+(DW_AT_\w+)\t\((.*)\)$/.exec(line);
-    if (attr !== null && dies.length > 0) dies[dies.length - 1].attrs.set(attr[1], attr[2]);
+    const attr = /^\s+(DW_AT_\w+)\t\((.*)$/.exec(line);
+    const die = dies.at(-1);
+    if (attr !== null && die !== undefined) {
+      // A value ending in ")" is whole; otherwise (location and range lists) lines follow.
+      const whole = attr[2].endsWith(')');
+      die.attrs.set(attr[1], whole ? attr[2].slice(0, -1) : attr[2].trim());
+      continued = whole ? undefined : attr[1];
+      continue;
+    }
+    const range = /^\s+\[0x([0-9a-f]+), 0x([0-9a-f]+)\)/.exec(line);
+    if (range !== null && continued === 'DW_AT_ranges' && die !== undefined && range[1] !== range[2]) {
+      (die.ranges ??= []).push(`${BigInt(`0x${range[1]}`).toString(16)}-${BigInt(`0x${range[2]}`).toString(16)}`);
+    }
   }
   return dies;
 }
@@ -143,11 +157,13 @@ function checkFunctions(info: DebugInfo, dies: DumpDie[]): void {
 }
 
 /** Every named variable and parameter inside a function: name, type spelling, decl file and line, fbreg location. */
-function checkVariables(info: DebugInfo, dies: DumpDie[]): number {
+function checkVariables(info: DebugInfo, dies: DumpDie[]): { checked: number; lists: number; rangedScopes: number } {
   const mine = new Map<number, VariableInfo>();
   for (const f of info.functions) for (const v of [...f.params, ...f.locals]) mine.set(v.dieOffset, v);
   for (const g of info.globals) mine.set(g.dieOffset, g);
   let checked = 0;
+  let lists = 0;
+  let rangedScopes = 0;
   const byOffset = new Map(dies.map((x) => [x.offset, x]));
   for (const d of dies) {
     const attr = (a: string): string | undefined => inheritedAttr(d, a, byOffset);
@@ -173,14 +189,20 @@ function checkVariables(info: DebugInfo, dies: DumpDie[]): number {
     const addr = loc === undefined ? null : /^DW_OP_addr (0x[0-9a-f]+)$/.exec(loc);
     if (addr !== null) assert.equal(v.address, BigInt(addr[1]), `address of ${v.name}`);
     if (loc !== undefined && /^DW_OP_/.test(loc)) assert.equal(v.location?.kind, 'expression');
-    const list = loc === undefined ? null : /^0x([0-9a-f]+): ?$/.exec(loc);
+    const list = loc === undefined ? null : /^0x([0-9a-f]+):$/.exec(loc);
+    const block = d.parent?.tag === 'DW_TAG_lexical_block' ? d.parent : undefined;
+    if (block?.ranges !== undefined) {
+      assert.deepEqual(v.scope?.map((r) => `${r.lowPc.toString(16)}-${r.highPc.toString(16)}`), block.ranges, `scope of ${v.name}`);
+      rangedScopes++;
+    }
     if (list !== null) {
+      lists++;
       assert.equal(v.location?.kind, 'list', `${v.name} has a location list`);
       assert.equal(v.location.offset, BigInt(`0x${list[1]}`));
     }
     checked++;
   }
-  return checked;
+  return { checked, lists, rangedScopes };
 }
 
 /** Struct members (offsets, bitfields), enumerators and array bounds against the dump. */
@@ -226,15 +248,20 @@ function withProgram(flags: string[], body: (elf: string) => void): void {
 }
 
 for (const [name, flags] of [['DWARF 5 -O0', ['-g', '-O0']], ['DWARF 4 -O0', ['-gdwarf-4', '-O0']], ['DWARF 5 -O2', ['-g', '-O2']], ['DWARF 4 -O2', ['-gdwarf-4', '-O2']]] as const) {
-  test(`${name}: functions, variables and types match llvm-dwarfdump`, { skip: haveTools ? false : `${GCC} or ${DWARFDUMP} not installed` }, () => {
+  test(`${name}: functions, variables and types match llvm-dwarfdump`, { skip: haveTools ? false : `${GCC} or ${DWARFDUMP} not installed` }, (t) => {
     withProgram([...flags], (elf) => {
       const info = readDebugInfo(new Uint8Array(readFileSync(elf)), elf);
       assert.ok(info);
       const dies = dumpDies(elf);
       checkFunctions(info, dies);
-      const checked = checkVariables(info, dies);
+      const { checked, lists, rangedScopes } = checkVariables(info, dies);
+      t.diagnostic(`${info.functions.length} functions, ${checked} variables (${lists} with location lists, ${rangedScopes} in DW_AT_ranges blocks)`);
       checkTypes(info, dies);
       assert.ok(checked >= 10, `${checked} variables checked`);
+      if (flags[1] === '-O2') {
+        assert.ok(lists > 0, 'some -O2 variables have location lists');
+        assert.ok(rangedScopes > 0, 'some -O2 locals live in DW_AT_ranges blocks');
+      }
       if (flags[1] === '-O0') checkO0Program(info);
     });
   });
@@ -313,8 +340,9 @@ test('the kernel guest: functionAt(main) is main, and every function and variabl
   if (haveTools) {
     const dies = dumpDies(elf);
     checkFunctions(info, dies);
-    checkVariables(info, dies);
+    const { checked, lists, rangedScopes } = checkVariables(info, dies);
     checkTypes(info, dies);
+    t.diagnostic(`kernel: ${info.functions.length} functions, ${checked} variables (${lists} with location lists, ${rangedScopes} in DW_AT_ranges blocks)`);
   }
 });
 
