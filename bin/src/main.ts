@@ -8,6 +8,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   run: { run: async (a) => (await import('./run-command')).runCommand(a), help: 'boot a guest image (ELF, Linux Image or raw) or a device manifest' },
   snapshot: { run: async (a) => (await import('./snapshot-command')).snapshotCommand(a), help: 'write a running persona to a file (continue it with persona run --resume)' },
   lsp: { run: async (a) => (await import('./lsp-command')).lspCommand(a), help: 'the assembly language server on stdin/stdout (--stdio)' },
+  dap: { run: async (a) => (await import('./dap-command')).dapCommand(a), help: 'the debug adapter on stdin/stdout (Debug Adapter Protocol): breakpoints, steps, stacks, registers' },
 };
 
 function usage(): string {

@@ -1,0 +1,73 @@
+// What the debugger knows of one ELF: line tables, call-frame information, DWARF functions and the
+// ELF symbol table. Every part is optional: a program without -g can still be run and stepped by
+// instruction; a broken DWARF section costs only that part (the reason is kept in `warnings`).
+
+import { posix } from 'node:path';
+import type { GuestSymbol } from '../../emulator/loader/types';
+import { callFrameInfoOfElf } from '../symbols/cfi-elf';
+import type { CallFrameInfo } from '../symbols/cfi';
+import type { DebugInfo } from '../symbols/dwarf-functions';
+import { readDebugInfo } from '../symbols/dwarf-info-elf';
+import { LineIndex, type SourceLocation } from '../symbols/line-index';
+import { readLineTables } from '../symbols/line-tables';
+
+export class ProgramSymbols {
+  readonly lines: LineIndex;
+  readonly cfi: CallFrameInfo | undefined;
+  readonly info: DebugInfo | undefined;
+  readonly warnings: string[] = [];
+  /** Functions and objects with a size, sorted by address. */
+  private readonly sized: GuestSymbol[];
+
+  constructor(file: string, bytes: Uint8Array, symbols: readonly GuestSymbol[]) {
+    this.lines = new LineIndex(this.attempt('line tables', () => readLineTables(bytes, file)) ?? []);
+    this.cfi = this.attempt('call-frame information', () => callFrameInfoOfElf(file, bytes));
+    this.info = this.attempt('debug information', () => readDebugInfo(bytes, file));
+    this.sized = symbols.filter((s) => s.kind === 'func' || s.size > 0n);
+  }
+
+  private attempt<T>(what: string, read: () => T): T | undefined {
+    try {
+      return read();
+    } catch (e) {
+      this.warnings.push(`${what} unreadable, going on without: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+
+  /** The name of the function holding `pc`: DWARF first, then the ELF symbol table. */
+  functionName(pc: bigint): string | undefined {
+    const f = this.info?.functionAt(pc);
+    if (f) return f.name;
+    let best: GuestSymbol | undefined;
+    for (const s of this.sized) {
+      if (s.value > pc) break;
+      if (s.size === 0n || pc < s.value + s.size) best = s;
+    }
+    return best?.name;
+  }
+
+  location(pc: bigint): SourceLocation | undefined {
+    return this.lines.lookupAddress(pc);
+  }
+
+  /**
+   * The line-table file a client path means: the one sharing the longest run of trailing path
+   * components with it (the program may have been built in another folder than the one open).
+   */
+  sourceFile(clientPath: string): string | undefined {
+    const want = clientPath.split(/[\\/]+/).filter((c) => c.length > 0);
+    let best: string | undefined;
+    let bestLength = 0;
+    for (const file of this.lines.sourceFiles) {
+      const have = file.split(posix.sep).filter((c) => c.length > 0);
+      let n = 0;
+      while (n < want.length && n < have.length && want[want.length - 1 - n] === have[have.length - 1 - n]) n++;
+      if (n > bestLength) {
+        best = file;
+        bestLength = n;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,178 @@
+// The DAP session: one method per request, each a thin translation into PersonaDebugger verbs, and
+// one place (the constructor) that turns the debugger's events into DAP events. Thread ids are
+// vCPU index + 1; frame ids and register-scope references live until the guest runs again.
+
+import { basename } from 'node:path';
+import { DebugSession, ExitedEvent, InitializedEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { DebuggerError } from '../debugger/errors';
+import { PersonaDebugger, type Granularity, type StepKind } from '../debugger/debugger';
+import { hex64 } from '../debugger/registers';
+import { FrameTable } from './frame-table';
+import { checkLaunchArguments } from './launch-arguments';
+
+/** Error response ids: 1 for a user error (bad program, wrong state), 2 for a bug of ours. */
+const USER_ERROR = 1;
+const INTERNAL_ERROR = 2;
+
+export class PersonaSession extends DebugSession {
+  private readonly debugger = new PersonaDebugger();
+  private readonly frames = new FrameTable();
+  private stopOnEntry = false;
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+    this.debugger.on('stopped', (s) => this.sendEvent(new StoppedEvent(s.reason, s.vcpu + 1)));
+    this.debugger.on('output', (text, category) => this.sendEvent(new OutputEvent(text, category)));
+    this.debugger.on('exited', (e) => {
+      if (e.code !== 0) this.sendEvent(new OutputEvent(`persona: the guest ended: ${e.reason}\n`, 'console'));
+      this.sendEvent(new ExitedEvent(e.code));
+      this.sendEvent(new TerminatedEvent());
+    });
+  }
+
+  /** Runs `body`; a thrown error becomes the request's error response (a guest never kills the adapter). */
+  private guard(response: DebugProtocol.Response, body: () => void): void {
+    try {
+      body();
+    } catch (e) {
+      const user = e instanceof DebuggerError;
+      const text = e instanceof Error ? e.message : String(e);
+      this.sendErrorResponse(response, { id: user ? USER_ERROR : INTERNAL_ERROR, format: user ? text : `internal error: ${text}`, showUser: true });
+    }
+  }
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      ...response.body,
+      supportsConfigurationDoneRequest: true,
+      supportsSteppingGranularity: true,
+      supportsInstructionBreakpoints: false,
+      supportsReadMemoryRequest: false,
+      supportsTerminateRequest: true,
+    };
+    this.sendResponse(response);
+  }
+
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): void {
+    this.guard(response, () => {
+      const a = checkLaunchArguments(args);
+      this.debugger.launch({ program: a.program, cwd: a.cwd });
+      this.stopOnEntry = a.stopOnEntry ?? false;
+      this.sendResponse(response);
+      this.sendEvent(new InitializedEvent()); // ready for breakpoints now that the program's lines are known
+    });
+  }
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    this.guard(response, () => {
+      const path = args.source.path;
+      if (path === undefined) throw new DebuggerError('setBreakpoints: only sources with a path are supported');
+      const lines = (args.breakpoints ?? []).map((b) => this.convertClientLineToDebugger(b.line));
+      const results = this.debugger.setSourceBreakpoints(this.convertClientPathToDebugger(path), lines);
+      response.body = {
+        breakpoints: results.map((r) => ({ verified: r.verified, line: this.convertDebuggerLineToClient(r.line), source: args.source, message: r.message })),
+      };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.guard(response, () => {
+      this.debugger.start(this.stopOnEntry);
+      this.sendResponse(response);
+    });
+  }
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: this.debugger.threads().map((t) => new Thread(t.vcpu + 1, t.name)) };
+    this.sendResponse(response);
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    this.resume(response, () => this.debugger.continue());
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.step(response, args, 'over');
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.step(response, args, 'in');
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
+    this.step(response, args, 'out');
+  }
+
+  private step(response: DebugProtocol.Response, args: { threadId: number; granularity?: DebugProtocol.SteppingGranularity }, kind: StepKind): void {
+    const granularity: Granularity = args.granularity === 'instruction' ? 'instruction' : 'line';
+    this.resume(response, () => this.debugger.step(args.threadId - 1, kind, granularity));
+  }
+
+  /** The verb runs the guest: frame ids die, the response goes out, the stop comes later as an event. */
+  private resume(response: DebugProtocol.Response, verb: () => void): void {
+    this.guard(response, () => {
+      verb();
+      this.frames.clear();
+      this.sendResponse(response);
+    });
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.debugger.pause();
+    this.sendResponse(response);
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    this.guard(response, () => {
+      const vcpu = args.threadId - 1;
+      const all = this.debugger.stackFrames(vcpu);
+      const start = args.startFrame ?? 0;
+      const end = args.levels ? start + args.levels : all.length;
+      const stackFrames = all.slice(start, end).map((f, i) => {
+        const id = this.frames.add(vcpu, start + i, f);
+        const loc = f.location;
+        const source = loc ? new Source(basename(loc.file), this.convertDebuggerPathToClient(loc.file)) : undefined;
+        const sf: DebugProtocol.StackFrame = new StackFrame(id, f.name, source, loc ? this.convertDebuggerLineToClient(loc.line) : 0, loc ? this.convertDebuggerColumnToClient(Math.max(1, loc.column)) : 0);
+        sf.instructionPointerReference = hex64(f.pc);
+        if (!loc) sf.presentationHint = 'subtle';
+        return sf;
+      });
+      response.body = { stackFrames, totalFrames: all.length };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    this.guard(response, () => {
+      if (!this.frames.get(args.frameId)) throw new DebuggerError(`scopes: frame ${args.frameId} is gone (the guest ran since)`);
+      const registers: DebugProtocol.Scope = new Scope('Registers', args.frameId, false);
+      registers.presentationHint = 'registers';
+      response.body = { scopes: [registers] };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    this.guard(response, () => {
+      const entry = this.frames.get(args.variablesReference);
+      if (!entry) throw new DebuggerError(`variables: reference ${args.variablesReference} is gone (the guest ran since)`);
+      response.body = { variables: entry.frame.registers.map((r) => ({ name: r.name, value: hex64(r.value), variablesReference: 0 })) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.debugger.terminate();
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments, request?: DebugProtocol.Request): void {
+    this.debugger.terminate();
+    super.disconnectRequest(response, args, request);
+  }
+}
