@@ -141,6 +141,7 @@ const TOOLS = [
   { cmd: 'aarch64-linux-gnu-gcc', pkg: 'gcc-aarch64-linux-gnu', required: true, why: 'builds the example guests' },
   { cmd: 'qemu-system-aarch64', pkg: 'qemu-system-arm', required: false, why: 'comparison runs in tests and benchmarks' },
   { cmd: 'dtc', pkg: 'device-tree-compiler', required: false, why: 'checks the generated device tree in tests' },
+  { cmd: 'llvm-dwarfdump', pkg: 'llvm', required: false, why: 'checks the DWARF readers in tests' },
 ];
 
 function ensureTools() {
