@@ -107,8 +107,10 @@ export class Vcpu {
    * Read with one FFI call per exception: PC, PSTATE, x0..x3 (hypercall and semihosting arguments),
    * SP, SP_EL1, VBAR_EL1 (for reflection) and SCTLR_EL1 (a CP_REG slot, last).
    */
-  private readonly entryRegs = new RegisterBatch([A64.PC, A64.PSTATE, xReg(0), xReg(1), xReg(2), xReg(3), A64.SP, A64.SP_EL1, A64.VBAR_EL1, A64.CP_REG]);
+  private readonly entryRegs = new RegisterBatch([A64.PC, A64.PSTATE, xReg(0), xReg(1), xReg(2), xReg(3)]);
   private readonly entryArgs = this.entryRegs.values.subarray(2, 6);
+  /** Read only for exceptions the guest takes itself (not on the hypercall hot path). */
+  private readonly reflectRegs = new RegisterBatch([A64.SP, A64.SP_EL1, A64.VBAR_EL1, A64.CP_REG]);
   private readonly entryState: EntryState = { pstate: 0n, sp: 0n, spEl1: 0n, vbar: 0n };
   private readonly sctlr = new CpRegSlot(SYSREG.SCTLR_EL1);
   private readonly results = new RegisterBatch([xReg(0), xReg(1), xReg(2), xReg(3)]);
@@ -131,7 +133,7 @@ export class Vcpu {
     this.onTrap = cfg.onTrap;
     this.memory = cfg.memory;
     this.trap = { cls: TrapClass.Unknown, vcpu: cfg.index, el: 1, pc: 0n, esr: 0, far: 0n, targetEl: 1, a0: 0n, a1: 0n, a2: 0n, a3: 0n, result: 0n };
-    this.entryRegs.pointSlotAt(9, this.sctlr.buffer);
+    this.reflectRegs.pointSlotAt(3, this.sctlr.buffer);
     const e = new UnicornEngine(UC_ARCH_ARM64, UC_MODE_ARM);
     this.engine = e;
     e.setCpuModel(UC_CPU_ARM64_A72);
@@ -433,13 +435,14 @@ export class Vcpu {
     const regs = this.engine.readRegs(this.entryRegs);
     const pc = regs[0]!;
     const el = Number((regs[1]! >> 2n) & 3n);
-    const st = this.entryState;
-    st.pstate = regs[1]!; st.sp = regs[6]!; st.spEl1 = regs[7]!; st.vbar = regs[8]!;
     if (intno === EXCP.HVC || intno === EXCP.SMC) {
       // The hot path: no syndrome needed (the function id is in w0), so no context save.
       this.emit(TrapClass.Hypercall, pc, el, NO_EXCEPTION_INFO);
       return;
     }
+    const more = this.engine.readRegs(this.reflectRegs);
+    const st = this.entryState;
+    st.pstate = regs[1]!; st.sp = more[0]!; st.spEl1 = more[1]!; st.vbar = more[2]!;
     if (intno === EXCP.SWI) {
       const syndrome = this.svcSyndrome(pc);
       if (syndrome !== undefined) {
