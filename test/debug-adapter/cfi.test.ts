@@ -13,20 +13,13 @@ import { CallFrameInfo, type RegisterRule, type UnwindRow } from '../../debug-ad
 import { callFrameInfoOfElf } from '../../debug-adapter/symbols/cfi-elf';
 import { registerName } from '../../debug-adapter/symbols/cfi-rules';
 import { frameFromRegisters, unwindStack, type Frame, type ReadMemory } from '../../debug-adapter/symbols/unwind';
+import { haveTool } from '../helpers/project';
 
 const GCC = 'aarch64-linux-gnu-gcc';
 const READELF = 'aarch64-linux-gnu-readelf';
 const OBJDUMP = 'aarch64-linux-gnu-objdump';
 
-function have(tool: string): boolean {
-  try {
-    execFileSync(tool, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const TOOLS = have(GCC) && have(READELF) && have(OBJDUMP);
+const TOOLS = haveTool(GCC) && haveTool(READELF) && haveTool(OBJDUMP);
 
 const PROGRAM = `
 volatile int sink;

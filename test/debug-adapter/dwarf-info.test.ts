@@ -14,21 +14,13 @@ import { readDebugInfoSections, type DebugInfo, type VariableInfo } from '../../
 import { DwarfFormatError } from '../../debug-adapter/symbols/dwarf-reader';
 import { readSectionData } from '../../emulator/loader/elf-section-data';
 import { loadGuestImage } from '../../emulator/loader/image';
-import { guest } from '../helpers/project';
+import { guest, haveTool } from '../helpers/project';
 
 const GCC = 'aarch64-linux-gnu-gcc';
 const DWARFDUMP = 'llvm-dwarfdump';
 
-function have(tool: string): boolean {
-  try {
-    execFileSync(tool, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-const haveTools = have(GCC) && have(DWARFDUMP);
+const haveTools = haveTool(GCC) && haveTool(DWARFDUMP);
 
 const PROGRAM = `typedef unsigned int u32;
 enum color { RED, GREEN = 5, BLUE = -3 };

@@ -16,23 +16,15 @@ import { DwarfFormatError } from '../../debug-adapter/symbols/dwarf-reader';
 import { readSectionData } from '../../emulator/loader/elf-section-data';
 import type { LineRow } from '../../debug-adapter/symbols/dwarf-line';
 import { LAYOUT } from '../loader/helpers';
-import { guest } from '../helpers/project';
+import { guest, haveTool } from '../helpers/project';
 
 const GCC = 'aarch64-linux-gnu-gcc';
 const READELF = 'aarch64-linux-gnu-readelf';
 const DWARFDUMP = 'llvm-dwarfdump';
 
-function have(tool: string): boolean {
-  try {
-    execFileSync(tool, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-const haveToolchain = have(GCC) && have(READELF);
-const haveDwarfdump = have(DWARFDUMP);
+const haveToolchain = haveTool(GCC) && haveTool(READELF);
+const haveDwarfdump = haveTool(DWARFDUMP);
 
 // Line numbers matter: the tests below name the comment line (4), blank lines (8, sub/b.c 4) and
 // the functions' first lines.
@@ -186,7 +178,7 @@ test('the kernel guest (-O2 -g, DWARF 5): every row matches readelf and main.c l
     t.skip(`${elf} not built (node scripts/build-guests.mjs kernel)`);
     return;
   }
-  if (!have(READELF)) {
+  if (!haveTool(READELF)) {
     t.skip(`${READELF} not installed`);
     return;
   }

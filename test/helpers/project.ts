@@ -32,7 +32,12 @@ export function runPersona(args: string[], opts: { env?: NodeJS.ProcessEnv; time
   }));
 }
 
-export const hasQemu = spawnSync('sh', ['-c', 'command -v qemu-system-aarch64'], { stdio: 'ignore' }).status === 0;
+/** Whether a command is on the PATH (tests that compare with a system tool skip without it). */
+export function haveTool(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+export const hasQemu = haveTool('qemu-system-aarch64');
 
 /** qemu-system-aarch64 -M virt -cpu cortex-a72 -nographic -kernel <elf> (the acceptance command). */
 export function runQemu(elf: string, extra: string[] = [], timeoutMs = 60_000): RunResult {

@@ -9,18 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadGuestImage } from '../../emulator/loader/image';
 import { LAYOUT } from './helpers';
+import { haveTool } from '../helpers/project';
 
 const GCC = 'aarch64-linux-gnu-gcc';
 const READELF = 'aarch64-linux-gnu-readelf';
 
-function have(tool: string): boolean {
-  try {
-    execFileSync(tool, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const PROGRAM = `
 int counter = 5;
@@ -31,7 +24,7 @@ void _start(void) { counter = add(counter, banner[0]); for (;;) __asm__ volatile
 `;
 
 test('a real aarch64-linux-gnu-gcc ELF matches readelf (entry, PT_LOAD, symbols)', (t) => {
-  if (!have(GCC) || !have(READELF)) {
+  if (!haveTool(GCC) || !haveTool(READELF)) {
     t.skip(`${GCC} / ${READELF} not installed`);
     return;
   }

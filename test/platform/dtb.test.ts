@@ -21,6 +21,7 @@ import {
 } from '../../emulator/platform/fdt-writer';
 import { buildVirtDtb, dtbPlacement, elfLeavesRoomForDtb, initrdPlacement, type VirtDtbConfig } from '../../emulator/platform/virt-dtb';
 import { VIRT } from '../../emulator/platform/virt-map';
+import { haveTool } from '../helpers/project';
 
 // ---------------------------------------------------------------------------------------------
 // A small DTB reader (walks the structure block; independent of the writer's code).
@@ -129,11 +130,8 @@ const strings = (v: Uint8Array | undefined): string[] => {
 };
 const hex = (b: Uint8Array | undefined): string => (b ? Buffer.from(b).toString('hex') : '(absent)');
 
-function have(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-const HAVE_DTC = have('dtc');
-const HAVE_QEMU = have('qemu-system-aarch64');
+const HAVE_DTC = haveTool('dtc');
+const HAVE_QEMU = haveTool('qemu-system-aarch64');
 const NO_DTC = HAVE_DTC ? false : 'dtc not installed (apt-get install device-tree-compiler)';
 const NO_QEMU = HAVE_QEMU ? false : 'qemu-system-aarch64 not installed (apt-get install qemu-system-arm)';
 
