@@ -8,9 +8,12 @@
 import * as koffi from 'koffi';
 import { EngineError } from './errors';
 import { loadNativeHelpers, loadUnicorn } from './native-library';
+import { sysRegKeyOf, type SysRegEncoding } from './sysreg-key';
+
+export { sysRegKeyOf } from './sysreg-key';
 import {
   A64, UC_CTL_WRITE_CPU_MODEL, UC_CTL_WRITE_TB_FLUSH, UC_CTL_WRITE_TB_REMOVE_CACHE, UC_CTL_WRITE_TCG_BUFFER_SIZE,
-  UC_ERR_NAMES, UC_HOOK_BLOCK, UC_HOOK_CODE, UC_HOOK_INSN, UC_HOOK_INTR, UC_HOOK_MEM_UNMAPPED,
+  UC_ERR_NAMES, UC_HOOK_BLOCK, UC_HOOK_CODE, UC_HOOK_INSN, UC_HOOK_INTR,
 } from './unicorn-constants';
 
 type Handle = unknown;
@@ -21,19 +24,19 @@ interface Ffi {
   open: FfiFunction; close: FfiFunction; ctl: FfiFunction;
   regRead: FfiFunction; regWrite: FfiFunction;
   regReadBatch: FfiFunction; regWriteBatch: FfiFunction;
-  memMapPtr: FfiFunction; mmioMap: FfiFunction; memRead: FfiFunction; memWrite: FfiFunction;
+  memMapPtr: FfiFunction; mmioMap: FfiFunction;
   hookAdd: FfiFunction; hookDel: FfiFunction;
   emuStart: FfiFunction; emuStop: FfiFunction;
   contextAlloc: FfiFunction; contextSave: FfiFunction; contextRestore: FfiFunction;
   contextSize: FfiFunction; free: FfiFunction;
-  intrCb: koffi.TypeObject; codeCb: koffi.TypeObject; memEventCb: koffi.TypeObject; sysCb: koffi.TypeObject;
-  mmioReadCb: koffi.TypeObject; mmioWriteCb: koffi.TypeObject; cpReg: koffi.TypeObject;
+  intrCb: koffi.TypeObject; codeCb: koffi.TypeObject;
+  mmioReadCb: koffi.TypeObject; mmioWriteCb: koffi.TypeObject;
 }
 
 let ffi: Ffi | undefined;
 
 interface GuardFfi {
-  hookAddress: FfiFunction; create: FfiFunction; arm: FfiFunction; disarm: FfiFunction; stops: FfiFunction; free: FfiFunction;
+  hookAddress: FfiFunction; create: FfiFunction; arm: FfiFunction; disarm: FfiFunction; free: FfiFunction;
   icount: FfiFunction; setIcount: FfiFunction; setBudget: FfiFunction;
   sysHookAddress: FfiFunction; sysCreate: FfiFunction; sysWant: FfiFunction; sysFree: FfiFunction; sysCb: koffi.TypeObject;
 }
@@ -48,7 +51,6 @@ function bindGuard(): GuardFfi {
     create: lib.func('void *persona_guard_new(const char *library, void *control)'),
     arm: lib.func('void persona_guard_arm(void *guard, int64_t delay_ns)'),
     disarm: lib.func('void persona_guard_disarm(void *guard)'),
-    stops: lib.func('uint64_t persona_guard_stops(void *guard)'),
     icount: lib.func('uint64_t persona_guard_icount(void *guard)'),
     setIcount: lib.func('void persona_guard_set_icount(void *guard, uint64_t icount)'),
     setBudget: lib.func('void persona_guard_set_budget(void *guard, uint64_t budget)'),
@@ -62,11 +64,6 @@ function bindGuard(): GuardFfi {
   return guardFfi;
 }
 
-/** The 16-bit key of an MRS/MSR encoding, as the native filter computes it. */
-export function sysRegKeyOf(e: SysRegEncoding): number {
-  return ((e.op0 & 3) << 14) | ((e.op1 & 7) << 11) | ((e.crn & 15) << 7) | ((e.crm & 15) << 3) | (e.op2 & 7);
-}
-
 function encodingOfKey(key: number): SysRegEncoding {
   return { op0: (key >> 14) & 3, op1: (key >> 11) & 7, crn: (key >> 7) & 15, crm: (key >> 3) & 15, op2: key & 7 };
 }
@@ -74,7 +71,6 @@ function encodingOfKey(key: number): SysRegEncoding {
 function bind(): Ffi {
   if (ffi) return ffi;
   const { lib } = loadUnicorn();
-  const cpReg = koffi.struct('uc_arm64_cp_reg', { crn: 'uint32_t', crm: 'uint32_t', op0: 'uint32_t', op1: 'uint32_t', op2: 'uint32_t', val: 'uint64_t' });
   ffi = {
     open: lib.func('int uc_open(int arch, int mode, _Out_ void **uc)'),
     close: lib.func('int uc_close(void *uc)'),
@@ -85,8 +81,6 @@ function bind(): Ffi {
     regWriteBatch: lib.func('int uc_reg_write_batch(void *uc, void *regs, void *vals, int count)'),
     memMapPtr: lib.func('int uc_mem_map_ptr(void *uc, uint64_t address, size_t size, uint32_t perms, void *ptr)'),
     mmioMap: lib.func('int uc_mmio_map(void *uc, uint64_t address, size_t size, void *read_cb, void *user_read, void *write_cb, void *user_write)'),
-    memRead: lib.func('int uc_mem_read(void *uc, uint64_t address, void *bytes, size_t size)'),
-    memWrite: lib.func('int uc_mem_write(void *uc, uint64_t address, void *bytes, size_t size)'),
     hookAdd: lib.func('int uc_hook_add(void *uc, _Out_ size_t *hh, int type, void *callback, void *user_data, uint64_t begin, uint64_t end, ...)'),
     hookDel: lib.func('int uc_hook_del(void *uc, size_t hh)'),
     emuStart: lib.func('int uc_emu_start(void *uc, uint64_t begin, uint64_t until, uint64_t timeout, size_t count)'),
@@ -98,11 +92,8 @@ function bind(): Ffi {
     free: lib.func('int uc_free(void *mem)'),
     intrCb: koffi.proto('void UcIntrCb(void *uc, uint32_t intno, void *user)'),
     codeCb: koffi.proto('void UcCodeCb(void *uc, uint64_t address, uint32_t size, void *user)'),
-    memEventCb: koffi.proto('bool UcMemEventCb(void *uc, int type, uint64_t address, int size, int64_t value, void *user)'),
-    sysCb: koffi.proto('uint32_t UcSysCb(void *uc, int reg, void *cp_reg, void *user)'),
     mmioReadCb: koffi.proto('uint64_t UcMmioReadCb(void *uc, uint64_t offset, unsigned int size, void *user)'),
     mmioWriteCb: koffi.proto('void UcMmioWriteCb(void *uc, uint64_t offset, unsigned int size, uint64_t value, void *user)'),
-    cpReg,
   };
   return ffi;
 }
@@ -125,7 +116,7 @@ function trackOpen(e: UnicornEngine): void {
 }
 
 /** An AArch64 system register by its MRS/MSR encoding. */
-export interface SysRegEncoding { op0: number; op1: number; crn: number; crm: number; op2: number }
+export type { SysRegEncoding } from './sysreg-key';
 
 export interface SysInsnAccess extends SysRegEncoding {
   /** unicorn id of the Rt register (read its value for MSR, write the result for MRS). */
@@ -133,9 +124,6 @@ export interface SysInsnAccess extends SysRegEncoding {
   /** Rt's value at the time of the access (the value an MSR writes). */
   value: bigint;
 }
-
-export type MemoryAccessKind = 'read' | 'write' | 'fetch';
-const MEM_KIND: Record<number, MemoryAccessKind> = { 19: 'read', 20: 'write', 21: 'fetch' };
 
 export interface RunResult {
   /** unicorn's return code (0 = stopped normally or by uc_emu_stop). */
@@ -270,13 +258,6 @@ export class UnicornEngine {
     this.check('uc_mmio_map', this.f.mmioMap(this.handle, address, Number(size), r, null, w, null) as number);
   }
 
-  /** Reads guest memory through unicorn (physical when the guest's MMU is off). */
-  readMemory(address: bigint, length: number): Uint8Array {
-    const out = Buffer.alloc(length);
-    this.check('uc_mem_read', this.f.memRead(this.handle, address, out, length) as number);
-    return out;
-  }
-
   // ---- hooks -------------------------------------------------------------------------------------
 
   /** Wraps a hook so that a JS exception stops emulation instead of being lost. */
@@ -309,14 +290,6 @@ export class UnicornEngine {
     this.addHook(UC_HOOK_INTR, cb, 1n, 0n);
   }
 
-  /** Called before executing an instruction in [begin, end]; a breakpoint is a one-address range. */
-  onCode(begin: bigint, end: bigint, fn: (address: bigint) => void): bigint {
-    const cb = this.register((_uc: unknown, address: number | bigint) => { fn(u64(address)); }, undefined, this.f.codeCb);
-    const hh = this.addHook(UC_HOOK_CODE, cb, begin, end);
-    this.invalidateCode(begin, end + 1n); // late hooks do not fire on already translated code
-    return hh;
-  }
-
   removeHook(hh: bigint): void {
     this.check('uc_hook_del', this.f.hookDel(this.handle, hh) as number);
   }
@@ -344,26 +317,6 @@ export class UnicornEngine {
   removeCodeRange(hh: bigint, begin: bigint, end: bigint): void {
     this.removeHook(hh);
     this.invalidateCode(begin, end + 1n);
-  }
-
-  /** Accesses to unmapped guest-physical addresses. Return true only after mapping the address. */
-  onUnmapped(fn: (kind: MemoryAccessKind, address: bigint, size: number, value: bigint) => boolean): void {
-    const cb = this.register((_uc: unknown, type: number, address: number | bigint, size: number, value: number | bigint) =>
-      fn(MEM_KIND[type] ?? 'read', u64(address), size, u64(value)), false, this.f.memEventCb);
-    this.addHook(UC_HOOK_MEM_UNMAPPED, cb, 1n, 0n);
-  }
-
-  /**
-   * MRS/MSR/SYS instructions (`insn` = UC_ARM64_INS_*). Return true when the hypervisor emulated the
-   * instruction (it is then skipped), false to let unicorn execute it.
-   */
-  onSysInsn(insn: number, fn: (access: SysInsnAccess) => boolean): void {
-    const cpReg = this.f.cpReg;
-    const cb = this.register((_uc: unknown, reg: number, ptr: unknown) => {
-      const r = koffi.decode(ptr, cpReg) as { crn: number; crm: number; op0: number; op1: number; op2: number; val: number | bigint };
-      return fn({ op0: r.op0, op1: r.op1, crn: r.crn, crm: r.crm, op2: r.op2, rt: reg, value: u64(r.val) }) ? 1 : 0;
-    }, 0, this.f.sysCb);
-    this.addHook(UC_HOOK_INSN, cb, 1n, 0n, insn);
   }
 
   /**
@@ -427,11 +380,6 @@ export class UnicornEngine {
   /** Stop at the first block boundary once `instructions` reaches `n` (0: no limit). */
   setInstructionBudget(n: bigint): void {
     bindGuard().setBudget(this.guard, n);
-  }
-
-  /** Block-boundary stops made so far (a measure of slicing). */
-  get guardedStops(): bigint {
-    return BigInt(bindGuard().stops(this.guard) as number | bigint);
   }
 
   /**

@@ -33,9 +33,5 @@ export function sameSysReg(a: SysRegEncoding, b: SysRegEncoding): boolean {
   return a.op0 === b.op0 && a.op1 === b.op1 && a.crn === b.crn && a.crm === b.crm && a.op2 === b.op2;
 }
 
-/** A compact numeric key for table lookups: op0:op1:crn:crm:op2 as in the MRS encoding. */
-export function sysRegKey(e: SysRegEncoding): number {
-  return (e.op0 << 14) | (e.op1 << 11) | (e.crn << 7) | (e.crm << 3) | e.op2;
-}
 
 export { HCR, SCR_EL3_VALUE } from './hypervisor-config';

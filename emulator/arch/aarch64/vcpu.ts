@@ -91,9 +91,6 @@ export interface VcpuConfig {
 
 export type VcpuPower = 'off' | 'on' | 'pending';
 
-/** Why a run slice ended, besides a trap handler asking to stop. */
-export type SliceEnd = 'ran' | 'idle' | 'stopped';
-
 export class Vcpu {
   readonly index: number;
   readonly engine: UnicornEngine;
@@ -124,8 +121,6 @@ export class Vcpu {
   pc = 0n;
   private readonly hcr = HCR.RW | HCR.VM | HCR.IMO | HCR.FMO | HCR.TWI;
   private virqPending = false;
-  private stopRequested = false;
-  private wentIdle = false;
   private idleSince: { pc: bigint; el: number; esr: number; at: bigint } | undefined;
 
   constructor(cfg: VcpuConfig) {
@@ -268,7 +263,6 @@ export class Vcpu {
   suspend(): void {
     if (this.virqPending) return;
     this.idle = true;
-    this.wentIdle = true;
     this.requestStop();
   }
 
@@ -389,7 +383,6 @@ export class Vcpu {
 
   /** Stops the current slice from inside a callback or from a timer. */
   requestStop(): void {
-    this.stopRequested = true;
     if (this.running) this.engine.stop();
   }
 
@@ -397,9 +390,7 @@ export class Vcpu {
    * Runs the guest until something needs the hypervisor or `timeoutUs` passes (0 = no limit).
    * Returns the engine's error code name when unicorn itself failed, else undefined.
    */
-  runSlice(timeoutUs: number, instructionBudget = 0n): { engineError?: string; stopRequested: boolean; idle: boolean } {
-    this.stopRequested = false;
-    this.wentIdle = false;
+  runSlice(timeoutUs: number, instructionBudget = 0n): { engineError?: string } {
     this.running = true;
     let r;
     if (timeoutUs > 0) this.engine.armStop(timeoutUs);
@@ -412,7 +403,7 @@ export class Vcpu {
       if (instructionBudget > 0n) this.engine.setInstructionBudget(0n);
     }
     this.pc = this.engine.readReg(A64.PC);
-    return { engineError: r.code === 0 ? undefined : r.codeName, stopRequested: this.stopRequested, idle: this.wentIdle };
+    return { engineError: r.code === 0 ? undefined : r.codeName };
   }
 
   // ---- traps ---------------------------------------------------------------------------------
@@ -464,7 +455,6 @@ export class Vcpu {
           this.engine.writeReg(A64.PC, pc + 4n);
           if ((info.syndrome & 1) === 0 && !this.virqPending) { // WFI (not WFE) with nothing pending: idle
             this.idle = true;
-            this.wentIdle = true;
             this.idleSince = { pc, el, esr: info.syndrome, at: this.counter() };
             this.requestStop();
           }

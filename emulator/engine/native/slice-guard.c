@@ -29,7 +29,6 @@ struct persona_guard {
     uint64_t icount;            /* instructions of the blocks entered so far (block size / 4) */
     uint64_t budget;            /* stop once icount reaches it (deterministic slices); 0: none */
     uint32_t reserved;
-    uint64_t stops;             /* stops this hook has made */
     uc_emu_stop_fn emu_stop;
     pthread_mutex_t lock;
     pthread_cond_t wake;
@@ -53,7 +52,6 @@ void persona_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *us
     if ((g->budget && g->icount >= g->budget) || __atomic_load_n(&g->stop, __ATOMIC_RELAXED)
         || (c && (__atomic_load_n(&c[0], __ATOMIC_RELAXED) | __atomic_load_n(&c[1], __ATOMIC_RELAXED)))) {
         __atomic_store_n(&g->stop, 0, __ATOMIC_RELAXED);
-        g->stops++;
         g->emu_stop(uc); /* the block does not run now, so it is not counted */
         return;
     }
@@ -136,10 +134,6 @@ void persona_guard_disarm(struct persona_guard *g)
     pthread_mutex_unlock(&g->lock);
 }
 
-uint64_t persona_guard_stops(struct persona_guard *g)
-{
-    return g->stops;
-}
 
 /* Instruction count (whole blocks entered) and the budget that ends a deterministic slice. */
 uint64_t persona_guard_icount(struct persona_guard *g)

@@ -10,6 +10,7 @@ import { PSTATE_REGISTERS } from './pstate';
 import { SYSTEM_INSTRUCTIONS } from './system-instructions';
 import { TIMER_SPECS } from './timer';
 import type { SysRegEncoding, SysregSpec } from './types';
+import { sysRegKeyOf } from '../../../engine/sysreg-key';
 
 export type { SysRegEncoding, SysregAccess, SysregField, SysregGroup, SysregReset, SysregSpec } from './types';
 export { PSTATE_IMMEDIATE_FIELDS } from './pstate';
@@ -27,10 +28,8 @@ export const SYSREGS: readonly SysregSpec[] = [
   ...SYSTEM_INSTRUCTIONS,
 ];
 
-/** op0:op1:CRn:CRm:op2 packed as in MRS/MSR instruction bits 20:5. */
-export function encodingKey(e: SysRegEncoding): number {
-  return ((e.op0 & 3) << 14) | ((e.op1 & 7) << 11) | ((e.crn & 15) << 7) | ((e.crm & 15) << 3) | (e.op2 & 7);
-}
+/** op0:op1:CRn:CRm:op2 packed as in MRS/MSR instruction bits 20:5 (the native filter's key too). */
+export const encodingKey: (e: SysRegEncoding) => number = sysRegKeyOf;
 
 const BY_KEY: ReadonlyMap<number, SysregSpec> = new Map(SYSREGS.map((s) => [encodingKey(s.encoding), s]));
 const BY_NAME: ReadonlyMap<string, SysregSpec> = new Map(SYSREGS.map((s) => [s.name.toUpperCase(), s]));
