@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Persona vs QEMU, side by side in the same run (speed is measured here, never in tests).
 //
-//   node scripts/bench.mjs [--quick | --runs N] [--only compute,startup,hvc,svc,uart,parallel,channel,deterministic,lsp]
+//   node scripts/bench.mjs [--quick | --runs N] [--only compute,startup,hvc,svc,uart,parallel,channel,deterministic,dap,lsp]
 //                          [--max-seconds S]
 //
 // Each measure runs persona and qemu-system-aarch64 (7.2, -M virt -cpu cortex-a72 -nographic
@@ -9,6 +9,7 @@
 // because the host is noisy. Guests are build/guests/bench*.elf (test/guests/bench*/), built first.
 // Then the device measures (scripts/bench/device.mjs, persona only): two personas computing in
 // parallel vs one, channel round trips, --deterministic vs free running; same runs and medians.
+// Then the debugger measures (scripts/bench/dap.mjs): `persona dap` against gdb-multiarch + QEMU.
 // Ends with a `BENCH_JSON {...}` line. Exit status: 0 ran (goals met or not), 1 a correctness or
 // run failure (e.g. persona and QEMU print different checksums), 2 bad arguments / no guests.
 // PERSONA_BENCH_QEMU=/path/to/qemu-system-aarch64 picks another QEMU build.
@@ -20,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { runProblem, timedRun, versionOf } from './bench/proc.mjs';
 import { cell, fmt, summary, table } from './bench/stats.mjs';
 import { DEVICE_HEADERS, DEVICE_KEYS, deviceGuests, runDevice } from './bench/device.mjs';
+import { DAP_HEADERS, DAP_KEYS, runDap } from './bench/dap.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QEMU = process.env.PERSONA_BENCH_QEMU || 'qemu-system-aarch64'; // override to test another build
@@ -48,7 +50,7 @@ if (!(Number.isInteger(opt.runs) && opt.runs >= 1)) usage('--runs needs a whole 
 if (!(opt.maxSeconds > 0)) usage('--max-seconds needs a positive number');
 
 function usage(err) {
-  const text = `usage: node scripts/bench.mjs [--quick | --runs N] [--only ${[...QEMU_KEYS, ...DEVICE_KEYS].join(',')}] [--max-seconds S]`;
+  const text = `usage: node scripts/bench.mjs [--quick | --runs N] [--only ${[...QEMU_KEYS, ...DEVICE_KEYS, ...DAP_KEYS, 'lsp'].join(',')}] [--max-seconds S]`;
   if (err) console.error(`bench: ${err}\n${text}`);
   else console.log(text);
   process.exit(err ? 2 : 0);
@@ -98,13 +100,14 @@ const MEASURES = [
   },
 ].filter((m) => !opt.only || opt.only.includes(m.key));
 const DEVICE = DEVICE_KEYS.filter((k) => !opt.only || opt.only.includes(k));
+const DAP = DAP_KEYS.filter((k) => !opt.only || opt.only.includes(k));
 const LSP = !opt.only || opt.only.includes('lsp'); // the language server's own timings (scripts/bench/lsp.mjs)
-const unknown = (opt.only ?? []).filter((k) => ![...QEMU_KEYS, ...DEVICE_KEYS, 'lsp'].includes(k));
-if (unknown.length) usage(`--only: unknown measure '${unknown[0]}' (known: ${[...QEMU_KEYS, ...DEVICE_KEYS].join(', ')})`);
+const unknown = (opt.only ?? []).filter((k) => ![...QEMU_KEYS, ...DEVICE_KEYS, ...DAP_KEYS, 'lsp'].includes(k));
+if (unknown.length) usage(`--only: unknown measure '${unknown[0]}' (known: ${[...QEMU_KEYS, ...DEVICE_KEYS, ...DAP_KEYS, 'lsp'].join(', ')})`);
 
 // ---- set-up: guests, persona, QEMU ----
 const elf = (g) => join(root, 'build/guests', `${g}.elf`);
-const guests = [...new Set([...MEASURES.map((m) => m.guest), ...deviceGuests(DEVICE)])];
+const guests = [...new Set([...MEASURES.map((m) => m.guest), ...deviceGuests(DEVICE), ...(DAP.length ? ['bench'] : [])])];
 const built = spawnSync(process.execPath, [join(root, 'scripts/build-guests.mjs'), ...guests], {
   cwd: root, stdio: 'inherit',
 });
@@ -180,6 +183,11 @@ const device = DEVICE.length
   ? await runDevice(DEVICE, { persona, root, runs: opt.runs, maxSeconds: opt.maxSeconds, log: (s) => process.stderr.write(s) })
   : null;
 
+const GDB = 'gdb-multiarch';
+const dap = DAP.length
+  ? await runDap({ persona, root, runs: opt.runs, qemu: qemuVersion ? QEMU : null, qemuArgs: QEMU_ARGS, gdb: versionOf(GDB) ? GDB : null, log: (s) => process.stderr.write(s) })
+  : null;
+
 // ---- report ----
 const rows = [];
 const json = { runs: opt.runs, host, qemu: qemuVersion, seconds: 0, measures: {}, problems, ok: true };
@@ -229,6 +237,14 @@ if (device) {
   notes.push(...device.notes);
   problems.push(...device.problems);
   json.device = device.json;
+}
+if (dap) {
+  console.log('');
+  console.log(table(DAP_HEADERS, dap.rows));
+  console.log('\nratio = persona dap time / gdb-multiarch + QEMU time (compute: / `persona run`): > 1 means slower.');
+  notes.push(...dap.notes);
+  problems.push(...dap.problems);
+  json.dap = dap.json;
 }
 if (LSP) {
   console.log('');

@@ -2,7 +2,8 @@
 // One idempotent set-up for `npm run demo`, `npm test` and `npm run bench`:
 //   1. npm ci when package-lock.json changed since the last install;
 //   2. unicorn 2.1.x and capstone 5 from Debian trixie, unpacked into .native/ (no system change);
-//   3. Debian's aarch64 cross gcc (required) and qemu-system-arm + dtc (comparison tools) via apt.
+//   3. Debian's aarch64 cross gcc (required) and qemu-system-arm + dtc (comparison tools) via apt;
+//      with --bench also gdb-multiarch (the debugger benchmarks' anchor).
 // Uses only Node built-ins, because it runs before node_modules exists.
 // With everything present it costs a few stat() calls and one hash.
 import { createHash } from 'node:crypto';
@@ -142,10 +143,14 @@ const TOOLS = [
   { cmd: 'qemu-system-aarch64', pkg: 'qemu-system-arm', required: false, why: 'comparison runs in tests and benchmarks' },
   { cmd: 'dtc', pkg: 'device-tree-compiler', required: false, why: 'checks the generated device tree in tests' },
   { cmd: 'llvm-dwarfdump', pkg: 'llvm', required: false, why: 'checks the DWARF readers in tests' },
+  // Only `npm run bench` (setup --bench) needs it: the debugger anchor the adapter is measured against.
+  { cmd: 'gdb-multiarch', pkg: 'gdb-multiarch', required: false, why: 'the gdb + QEMU anchor of the debugger benchmarks', benchOnly: true },
 ];
+const forBench = process.argv.includes('--bench');
 
 function ensureTools() {
-  const missing = TOOLS.filter((t) => !has(t.cmd));
+  const tools = TOOLS.filter((t) => forBench || !t.benchOnly);
+  const missing = tools.filter((t) => !has(t.cmd));
   if (missing.length === 0) return;
   const pkgs = missing.map((t) => t.pkg);
   const cmd = `apt-get install -y ${pkgs.join(' ')}`;
@@ -157,7 +162,7 @@ function ensureTools() {
       r = spawnSync('apt-get', ['install', '-y', '-qq', ...pkgs], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     }
   }
-  for (const t of TOOLS.filter((x) => !has(x.cmd))) {
+  for (const t of tools.filter((x) => !has(x.cmd))) {
     if (t.required) fail(`${t.cmd} is missing (${t.why})`, `sudo apt-get install ${t.pkg}`);
     say(`note: ${t.cmd} is missing (${t.why}); those checks will be skipped. Install: sudo ${cmd}`);
   }
