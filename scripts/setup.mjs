@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // One idempotent set-up for `npm run demo`, `npm test` and `npm run bench`:
 //   1. npm ci when package-lock.json changed since the last install;
-//   2. unicorn 2.1.x and capstone 5 from Debian trixie, unpacked into .native/ (no system change);
+//   2. unicorn 2.1.x and capstone 5 from Debian trixie, unpacked into .native/ (no system change,
+//      through the private apt of private-apt.mjs);
 //   3. Debian's aarch64 cross gcc (required) and qemu-system-arm + dtc (comparison tools) via apt;
 //      with --bench also gdb-multiarch (the debugger benchmarks' anchor).
 // Uses only Node built-ins, because it runs before node_modules exists.
@@ -11,6 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AptError, aptReason, privateApt } from './private-apt.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nativeDir = join(root, '.native');
@@ -44,27 +46,6 @@ function dpkgArch() {
   return execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
 }
 
-// The machine's own Debian source (URI and key) is reused for trixie, so no host is named here.
-function debianSource() {
-  const dir = '/etc/apt/sources.list.d';
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sources')) : [];
-  for (const f of files) {
-    const text = readFileSync(join(dir, f), 'utf8');
-    for (const stanza of text.split(/\n\s*\n/)) {
-      const uri = /^URIs:\s*(\S+)/m.exec(stanza)?.[1];
-      const key = /^Signed-By:\s*(\S+)/m.exec(stanza)?.[1];
-      const suites = /^Suites:\s*(.+)$/m.exec(stanza)?.[1] ?? '';
-      if (uri && key && /\/debian\/?$/.test(uri) && !/security/.test(suites)) return { uri, key };
-    }
-  }
-  const list = '/etc/apt/sources.list';
-  if (existsSync(list)) {
-    const m = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+\/debian\/?)\s+\S+/m.exec(readFileSync(list, 'utf8'));
-    if (m) return { uri: m[1], key: '/usr/share/keyrings/debian-archive-keyring.gpg' };
-  }
-  return undefined;
-}
-
 const NATIVE_PACKAGES = ['libunicorn2t64', 'libcapstone5', 'libunicorn-dev', 'libcapstone-dev'];
 
 export function nativeLibDir(arch = dpkgArchSafe()) {
@@ -89,25 +70,20 @@ function ensureNativeLibraries() {
     fail('unicorn 2.1 and capstone 5 are missing and this is not a Debian-like system',
       'install libunicorn >= 2.1 and set PERSONA_LIBUNICORN=/path/to/libunicorn.so.2');
   }
-  const src = debianSource();
-  if (!src) fail('no Debian apt source found in /etc/apt/sources.list.d', 'add Debian\'s archive to apt, or set PERSONA_LIBUNICORN');
   say(`fetching ${NATIVE_PACKAGES.join(', ')} from Debian trixie into .native/`);
-  const apt = join(nativeDir, 'apt');
-  for (const d of ['lists/partial', 'cache/archives/partial']) mkdirSync(join(apt, d), { recursive: true });
+  let apt;
+  try {
+    apt = privateApt({ dir: join(nativeDir, 'apt'), release: 'trixie', arch });
+  } catch (e) {
+    if (e instanceof AptError) fail(e.what, `${e.fix}, or set PERSONA_LIBUNICORN to your own libunicorn >= 2.1`);
+    throw e;
+  }
   const debs = join(nativeDir, 'debs');
   rmSync(debs, { recursive: true, force: true });
   mkdirSync(debs, { recursive: true });
-  writeFileSync(join(apt, 'trixie.sources'),
-    `Types: deb\nURIs: ${src.uri}\nSuites: trixie\nComponents: main\nSigned-By: ${src.key}\n`);
-  const opts = [
-    '-o', `Dir::Etc::SourceList=${join(apt, 'trixie.sources')}`, '-o', 'Dir::Etc::SourceParts=/dev/null',
-    '-o', `Dir::State::Lists=${join(apt, 'lists')}`, '-o', `Dir::Cache=${join(apt, 'cache')}`,
-    '-o', `APT::Architecture=${arch}`, '-o', `APT::Architectures=${arch}`, '-o', 'APT::Sandbox::User=root',
-    '-o', 'Debug::NoLocking=1', '-qq',
-  ];
   const run = (args, cwd) => {
-    const r = spawnSync('apt-get', [...opts, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-    if (r.status !== 0) fail(`apt-get ${args[0]} for trixie failed: ${(r.stderr || '').trim().split('\n').pop()}`,
+    const r = apt.exec('apt-get', args, cwd);
+    if (!r.ok) fail(`apt-get ${args[0]} for trixie failed: ${aptReason(r.stderr)}`,
       'check that Debian\'s archive is reachable, or set PERSONA_LIBUNICORN to your own libunicorn >= 2.1');
   };
   run(['update']);
