@@ -1,6 +1,8 @@
-// The extension's entry point (bundled to dist/extension.js). Today it runs the language server for
-// the assembly languages and linker scripts; the grammars need no code (package.json contributes them).
+// The extension's entry point (bundled to dist/extension.js): the language server for the assembly
+// languages and linker scripts (the grammars need no code: package.json contributes them), and the
+// `persona` debug type with its views and commands (debug/register-debug.ts).
 import { window, workspace, type ExtensionContext } from 'vscode';
+import { registerDebugging } from './debug/register-debug';
 import { CLIENT_NAME, createServerHandle } from './language-client';
 import { LanguageServerLifecycle } from './server-lifecycle';
 import { LANGUAGE_SERVER_SECTION, readLanguageServerSettings } from './settings';
@@ -10,6 +12,8 @@ let lifecycle: LanguageServerLifecycle | undefined;
 export async function activate(context: ExtensionContext): Promise<void> {
   const output = window.createOutputChannel(CLIENT_NAME, { log: true });
   context.subscriptions.push(output);
+  const debugLog = window.createOutputChannel('Persona Debug', { log: true });
+  context.subscriptions.push(debugLog, ...registerDebugging(context.extensionPath, debugLog));
   const server = new LanguageServerLifecycle({
     create: () => createServerHandle(context.extensionPath, output),
     settings: () => {
