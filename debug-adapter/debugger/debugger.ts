@@ -9,10 +9,14 @@ import type { Persona } from '../../emulator/hypervisor/persona';
 import { DebuggerError } from './errors';
 import { launchProgram, type LaunchedProgram, type LaunchOptions } from './launch';
 import { SourceBreakpoints, type BreakpointResult } from './source-breakpoints';
+import { CodeTools } from './code-tools';
+import type { AddressBreakpointResult } from './instruction-breakpoints';
+import type { DisassemblyRow } from './disassembly';
+import type { MemoryRead } from './memory';
 import { stackFrames, type StackFrameInfo } from './stack';
 import { stepLine, stepOut, stepOverInstruction, type RunResult, type StepContext } from './stepping';
 
-export type StopReason = 'entry' | 'breakpoint' | 'step' | 'pause';
+export type StopReason = 'entry' | 'breakpoint' | 'step' | 'pause' | 'function breakpoint' | 'instruction breakpoint';
 export type StepKind = 'in' | 'over' | 'out';
 export type Granularity = 'instruction' | 'line';
 
@@ -49,6 +53,9 @@ function exitOf(r: Exclude<RunResult, { kind: 'break' }>): DebuggerExit {
 export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
   private program: LaunchedProgram | undefined;
   private breakpoints: SourceBreakpoints | undefined;
+  private code: CodeTools | undefined;
+  /** The vCPU of the last stop: the one whose translation regime memory requests use. */
+  private lastVcpu = 0;
   private state: State = 'idle';
   private pauseRequested = false;
   private closeWhenSettled = false;
@@ -59,6 +66,7 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
     if (this.state !== 'idle') throw new DebuggerError('launch: a program is already launched in this session');
     this.program = launchProgram(opts, (bytes) => this.emitOutput(this.console.decode(bytes, { stream: true }), 'stdout'));
     this.breakpoints = new SourceBreakpoints(this.program.symbols);
+    this.code = new CodeTools(this.program);
     for (const w of this.program.symbols.warnings) this.emitOutput(`persona: ${w}\n`, 'console');
     this.state = 'launched';
   }
@@ -75,8 +83,51 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
   setSourceBreakpoints(clientPath: string, lines: readonly number[]): BreakpointResult[] {
     if (!this.breakpoints) throw new DebuggerError('setBreakpoints: no program is launched (send launch first)');
     const results = this.breakpoints.set(clientPath, lines);
-    this.persona.setBreakpoints(this.breakpoints.addresses());
+    this.applyBreakpoints();
     return results;
+  }
+
+  /** Every vCPU stops at the union of source, instruction and function breakpoints. */
+  private applyBreakpoints(): void {
+    this.persona.setBreakpoints([...new Set([...(this.breakpoints?.addresses() ?? []), ...(this.code?.addresses() ?? [])])]);
+  }
+
+  private get tools(): CodeTools {
+    if (!this.code) throw new DebuggerError('no program is launched (send launch first)');
+    return this.code;
+  }
+
+  /** The vCPU memory requests see the guest through: the last one to stop, if it is powered. */
+  private get viewVcpu() {
+    const v = this.persona.vcpus[this.lastVcpu];
+    return v && v.power === 'on' ? v : this.persona.vcpus[0]!;
+  }
+
+  setInstructionBreakpoints(requests: readonly { instructionReference: string; offset?: number }[]): AddressBreakpointResult[] {
+    const results = this.tools.setInstructionBreakpoints(this.viewVcpu, requests);
+    this.applyBreakpoints();
+    return results;
+  }
+
+  setFunctionBreakpoints(names: readonly string[]): AddressBreakpointResult[] {
+    const results = this.tools.setFunctionBreakpoints(this.viewVcpu, names);
+    this.applyBreakpoints();
+    return results;
+  }
+
+  disassemble(address: bigint, instructionOffset: number, count: number): DisassemblyRow[] {
+    this.requireStopped('disassemble');
+    return this.tools.disassemble(this.viewVcpu, address, instructionOffset, count);
+  }
+
+  readMemory(address: bigint, count: number): MemoryRead {
+    this.requireStopped('readMemory');
+    return this.tools.readMemory(this.viewVcpu, address, count);
+  }
+
+  writeMemory(address: bigint, data: Uint8Array, allowPartial: boolean): number {
+    this.requireStopped('writeMemory');
+    return this.tools.writeMemory(this.viewVcpu, address, data, allowPartial);
   }
 
   /** Ends the configuration: stops at the entry point, or runs. */
@@ -155,6 +206,7 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
   private closeNow(): void {
     this.program?.persona.close();
     this.program = undefined;
+    this.code = undefined;
     this.closeWhenSettled = false;
   }
 
@@ -179,7 +231,7 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
     for (const v of this.program.persona.vcpus) v.clearStep();
     if (r.kind === 'break') {
       this.state = 'stopped';
-      const reason = r.reason === 'step' && this.pauseRequested ? 'pause' : r.reason;
+      const reason = r.reason === 'step' && this.pauseRequested ? 'pause' : this.breakReason(r.reason, r.pc);
       this.emitStopped({ reason, vcpu: r.vcpu, pc: r.pc });
     } else {
       this.state = 'exited';
@@ -189,11 +241,18 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
     }
   }
 
+  /** A breakpoint stop no source breakpoint claims was a function or instruction breakpoint. */
+  private breakReason(reason: 'breakpoint' | 'step', pc: bigint): StopReason {
+    if (reason !== 'breakpoint' || this.breakpoints?.at(pc)) return reason;
+    return this.code?.reasonAt(pc) ?? reason;
+  }
+
   private emitOutput(text: string, category: 'stdout' | 'console'): void {
     if (text.length > 0) setImmediate(() => this.emit('output', text, category));
   }
 
   private emitStopped(stop: DebuggerStop): void {
+    this.lastVcpu = stop.vcpu;
     setImmediate(() => this.emit('stopped', stop));
   }
 

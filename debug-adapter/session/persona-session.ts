@@ -3,11 +3,12 @@
 // vCPU index + 1; frame ids and register-scope references live until the guest runs again.
 
 import { basename } from 'node:path';
-import { DebugSession, ExitedEvent, InitializedEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
+import { DebugSession, ExitedEvent, InitializedEvent, InvalidatedEvent, MemoryEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebuggerError } from '../debugger/errors';
 import { PersonaDebugger, type Granularity, type StepKind } from '../debugger/debugger';
 import { hex64 } from '../debugger/registers';
+import { parseAddress, type AddressBreakpointResult } from '../debugger/instruction-breakpoints';
 import { FrameTable } from './frame-table';
 import { checkLaunchArguments } from './launch-arguments';
 
@@ -49,8 +50,11 @@ export class PersonaSession extends DebugSession {
       ...response.body,
       supportsConfigurationDoneRequest: true,
       supportsSteppingGranularity: true,
-      supportsInstructionBreakpoints: false,
-      supportsReadMemoryRequest: false,
+      supportsInstructionBreakpoints: true,
+      supportsFunctionBreakpoints: true,
+      supportsDisassembleRequest: true,
+      supportsReadMemoryRequest: true,
+      supportsWriteMemoryRequest: true,
       supportsTerminateRequest: true,
     };
     this.sendResponse(response);
@@ -77,6 +81,86 @@ export class PersonaSession extends DebugSession {
       };
       this.sendResponse(response);
     });
+  }
+
+  protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
+    this.guard(response, () => {
+      const results = this.debugger.setInstructionBreakpoints(args.breakpoints);
+      response.body = { breakpoints: results.map((r) => this.addressBreakpoint(r)) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    this.guard(response, () => {
+      const results = this.debugger.setFunctionBreakpoints(args.breakpoints.map((b) => b.name));
+      response.body = { breakpoints: results.map((r) => this.addressBreakpoint(r)) };
+      this.sendResponse(response);
+    });
+  }
+
+  private addressBreakpoint(r: AddressBreakpointResult): DebugProtocol.Breakpoint {
+    const bp: DebugProtocol.Breakpoint = { verified: r.verified, message: r.message };
+    if (r.address !== undefined) bp.instructionReference = hex64(r.address);
+    if (r.location) {
+      bp.source = new Source(basename(r.location.file), this.convertDebuggerPathToClient(r.location.file));
+      bp.line = this.convertDebuggerLineToClient(r.location.line);
+    }
+    return bp;
+  }
+
+  protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
+    this.guard(response, () => {
+      const base = this.memoryReference('disassemble', args.memoryReference) + BigInt(args.offset ?? 0);
+      const rows = this.debugger.disassemble(base, args.instructionOffset ?? 0, args.instructionCount);
+      response.body = {
+        instructions: rows.map((r) => {
+          const insn: DebugProtocol.DisassembledInstruction = { address: hex64(r.address), instruction: r.instruction };
+          if (r.bytes !== undefined) insn.instructionBytes = r.bytes;
+          else insn.presentationHint = 'invalid';
+          if (r.symbol !== undefined) insn.symbol = r.symbol;
+          if (r.location) {
+            insn.location = new Source(basename(r.location.file), this.convertDebuggerPathToClient(r.location.file));
+            insn.line = this.convertDebuggerLineToClient(r.location.line);
+            if (r.location.column > 0) insn.column = this.convertDebuggerColumnToClient(r.location.column);
+          }
+          return insn;
+        }),
+      };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    this.guard(response, () => {
+      const address = BigInt.asUintN(64, this.memoryReference('readMemory', args.memoryReference) + BigInt(args.offset ?? 0));
+      const r = this.debugger.readMemory(address, args.count);
+      response.body = { address: hex64(r.address), data: Buffer.from(r.data).toString('base64') };
+      if (r.unreadableBytes > 0) response.body.unreadableBytes = r.unreadableBytes;
+      this.sendResponse(response);
+    });
+  }
+
+  protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    this.guard(response, () => {
+      const offset = args.offset ?? 0;
+      const address = BigInt.asUintN(64, this.memoryReference('writeMemory', args.memoryReference) + BigInt(offset));
+      const data = Buffer.from(args.data, 'base64');
+      const written = this.debugger.writeMemory(address, data, args.allowPartial ?? false);
+      response.body = { bytesWritten: written };
+      this.sendResponse(response);
+      if (written > 0) {
+        this.sendEvent(new MemoryEvent(args.memoryReference, offset, written));
+        this.sendEvent(new InvalidatedEvent(['variables']));
+      }
+    });
+  }
+
+  /** A memoryReference is a guest virtual address as hex (`0x…`, as the adapter hands them out) or decimal. */
+  private memoryReference(what: string, ref: string): bigint {
+    const a = parseAddress(ref);
+    if (a === undefined) throw new DebuggerError(`${what}: memoryReference "${ref}" is not an address (0x… or decimal)`);
+    return a;
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {

@@ -235,6 +235,11 @@ export class Vcpu {
     return out;
   }
 
+  /** The guest-physical address of `va` in the guest's current EL1&0 translation regime, or undefined. */
+  translate(va: bigint): bigint | undefined {
+    return translateStage1(va, this.stage1Regs(), (p) => this.physicalU64(p));
+  }
+
   private stage1Regs(): Stage1Regs {
     const sctlr = this.engine.readSysReg(SYSREG.SCTLR_EL1);
     if ((sctlr & 1n) === 0n) return { sctlr, tcr: 0n, ttbr0: 0n, ttbr1: 0n };
