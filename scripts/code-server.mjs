@@ -41,13 +41,14 @@ function aptInstall(pkgs) {
  * Installs the Debian packages when missing (as root). Returns undefined when all are there, else
  * why not: the caller skips (Chromium missing) or fails (the others).
  */
-export function ensureAptPackages() {
-  const missing = APT.filter((p) => !p.present());
+export function ensureAptPackages({ browser = true } = {}) {
+  const wanted = APT.filter((p) => browser || p.pkg !== 'chromium');
+  const missing = wanted.filter((p) => !p.present());
   if (missing.length > 0 && isRoot() && has('apt-get')) {
     say(`installing ${missing.map((p) => p.pkg).join(', ')} with apt`);
     aptInstall(missing.map((p) => p.pkg));
   }
-  const still = APT.filter((p) => !p.present());
+  const still = wanted.filter((p) => !p.present());
   if (still.length === 0) return undefined;
   return { chromium: still.some((p) => p.pkg === 'chromium'), text: still.map((p) => `${p.pkg} (${p.why})`).join(', '), fix: `sudo apt-get install ${still.map((p) => p.pkg).join(' ')}` };
 }
