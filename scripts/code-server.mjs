@@ -126,6 +126,8 @@ export function runFolders(base) {
     'terminal.integrated.gpuAcceleration': 'off',
     'window.restoreWindows': 'none',
     'files.hotExit': 'off',
+    'git.openRepositoryInParentFolders': 'never',
+    'git.enabled': false,
   }, null, 2)}\n`);
   return f;
 }

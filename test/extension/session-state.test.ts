@@ -58,7 +58,7 @@ test('trap rate over a sliding window, and the status text', () => {
   r.sample(4000, 1500);
   assert.equal(r.rate(), 0, 'no traps in the last two seconds');
   const t = statusText('running', [{ name: 'personal', state: 'running', vcpus: 1 }, { name: 'work', state: 'paused', vcpus: 1 }], 12_345);
-  assert.equal(t.text, '$(play) Persona running: personal work ⏸ · 12.3k traps/s');
+  assert.equal(t.text, '$(play) Persona running: personal work $(debug-pause) · 12.3k traps/s');
   assert.match(t.tooltip, /Running: personal\nPaused: work/);
   assert.equal(statusText('paused', [], 0).text, '$(debug-pause) Persona paused');
 });

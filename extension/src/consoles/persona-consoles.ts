@@ -66,7 +66,7 @@ export class PersonaConsoles implements Disposable {
       this.consoles.set(persona, c);
     }
     if (!c.terminal) {
-      c.terminal = window.createTerminal({ name: `Persona: ${persona}`, pty: c });
+      c.terminal = window.createTerminal({ name: `${persona} console`, pty: c });
       if (!this.shownOne) c.terminal.show(true);
       this.shownOne = true;
     }

@@ -16,7 +16,8 @@ export function statusText(device: DeviceRunState, personas: readonly PersonaSta
   const running = personas.filter((p) => p.state === 'running').map((p) => p.name);
   const paused = personas.filter((p) => p.state === 'paused').map((p) => p.name);
   const exited = personas.filter((p) => p.state === 'exited').map((p) => `${p.name}${p.exitCode !== undefined ? ` (${p.exitCode})` : ''}`);
-  const who = personas.map((p) => `${p.name}${p.state === 'paused' ? ' ⏸' : p.state === 'exited' ? ' ✕' : ''}`).join(' ');
+  // Codicons, not emoji: the workbench font has them everywhere.
+  const who = personas.map((p) => `${p.name}${p.state === 'paused' ? ' $(debug-pause)' : p.state === 'exited' ? ' $(circle-slash)' : ''}`).join(' ');
   const text = `${STATE_ICON[device]} Persona ${device}${who ? `: ${who}` : ''}${device === 'running' ? ` · ${formatRate(rate)}` : ''}`;
   const lines = [`Device: ${device}`];
   if (running.length) lines.push(`Running: ${running.join(', ')}`);
