@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Persona vs QEMU, side by side in the same run (speed is measured here, never in tests).
 //
-//   node scripts/bench.mjs [--quick | --runs N] [--only compute,startup,hvc,svc,uart,parallel,channel,deterministic,dap,lsp]
+//   node scripts/bench.mjs [--quick | --runs N] [--only compute,startup,hvc,svc,uart,parallel,channel,deterministic,dap,uboot,lsp]
 //                          [--max-seconds S]
 //
 // Each measure runs persona and qemu-system-aarch64 (7.2, -M virt -cpu cortex-a72 -nographic
@@ -10,6 +10,7 @@
 // Then the device measures (scripts/bench/device.mjs, persona only): two personas computing in
 // parallel vs one, channel round trips, --deterministic vs free running; same runs and medians.
 // Then the debugger measures (scripts/bench/dap.mjs): `persona dap` against gdb-multiarch + QEMU.
+// Then third-party firmware (scripts/bench/uboot.mjs): Debian's U-Boot to its autoboot line and prompt.
 // Ends with a `BENCH_JSON {...}` line. Exit status: 0 ran (goals met or not), 1 a correctness or
 // run failure (e.g. persona and QEMU print different checksums), 2 bad arguments / no guests.
 // PERSONA_BENCH_QEMU=/path/to/qemu-system-aarch64 picks another QEMU build.
@@ -22,6 +23,7 @@ import { runProblem, timedRun, versionOf } from './bench/proc.mjs';
 import { cell, fmt, summary, table } from './bench/stats.mjs';
 import { DEVICE_HEADERS, DEVICE_KEYS, deviceGuests, runDevice } from './bench/device.mjs';
 import { DAP_HEADERS, DAP_KEYS, runDap } from './bench/dap.mjs';
+import { UBOOT_KEYS, runUboot } from './bench/uboot.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QEMU = process.env.PERSONA_BENCH_QEMU || 'qemu-system-aarch64'; // override to test another build
@@ -50,7 +52,7 @@ if (!(Number.isInteger(opt.runs) && opt.runs >= 1)) usage('--runs needs a whole 
 if (!(opt.maxSeconds > 0)) usage('--max-seconds needs a positive number');
 
 function usage(err) {
-  const text = `usage: node scripts/bench.mjs [--quick | --runs N] [--only ${[...QEMU_KEYS, ...DEVICE_KEYS, ...DAP_KEYS, 'lsp'].join(',')}] [--max-seconds S]`;
+  const text = `usage: node scripts/bench.mjs [--quick | --runs N] [--only ${[...QEMU_KEYS, ...DEVICE_KEYS, ...DAP_KEYS, ...UBOOT_KEYS, 'lsp'].join(',')}] [--max-seconds S]`;
   if (err) console.error(`bench: ${err}\n${text}`);
   else console.log(text);
   process.exit(err ? 2 : 0);
@@ -101,9 +103,10 @@ const MEASURES = [
 ].filter((m) => !opt.only || opt.only.includes(m.key));
 const DEVICE = DEVICE_KEYS.filter((k) => !opt.only || opt.only.includes(k));
 const DAP = DAP_KEYS.filter((k) => !opt.only || opt.only.includes(k));
+const UBOOT = !opt.only || opt.only.includes('uboot');
 const LSP = !opt.only || opt.only.includes('lsp'); // the language server's own timings (scripts/bench/lsp.mjs)
-const unknown = (opt.only ?? []).filter((k) => ![...QEMU_KEYS, ...DEVICE_KEYS, ...DAP_KEYS, 'lsp'].includes(k));
-if (unknown.length) usage(`--only: unknown measure '${unknown[0]}' (known: ${[...QEMU_KEYS, ...DEVICE_KEYS, ...DAP_KEYS, 'lsp'].join(', ')})`);
+const unknown = (opt.only ?? []).filter((k) => ![...QEMU_KEYS, ...DEVICE_KEYS, ...DAP_KEYS, ...UBOOT_KEYS, 'lsp'].includes(k));
+if (unknown.length) usage(`--only: unknown measure '${unknown[0]}' (known: ${[...QEMU_KEYS, ...DEVICE_KEYS, ...DAP_KEYS, ...UBOOT_KEYS, 'lsp'].join(', ')})`);
 
 // ---- set-up: guests, persona, QEMU ----
 const elf = (g) => join(root, 'build/guests', `${g}.elf`);
@@ -127,7 +130,7 @@ if (!existsSync(join(root, 'dist/persona.js'))) {
 const qemuVersion = versionOf(QEMU);
 const host = `${cpus().length} x ${cpus()[0]?.model?.trim() ?? 'cpu'}, Node ${process.version}`;
 console.log(`bench: ${opt.runs} interleaved runs per measure; host ${host}`);
-if (MEASURES.length) console.log(`bench: QEMU: ${qemuVersion ?? 'not found — ratios skipped'}`);
+if (MEASURES.length || UBOOT) console.log(`bench: QEMU: ${qemuVersion ?? 'not found — ratios skipped'}`);
 if (qemuVersion && !/version 7\.2/.test(qemuVersion)) console.log('bench: note: the anchors were measured with QEMU 7.2');
 
 const personaRun = (m) =>
@@ -188,6 +191,10 @@ const dap = DAP.length
   ? await runDap({ persona, root, runs: opt.runs, qemu: qemuVersion ? QEMU : null, qemuArgs: QEMU_ARGS, gdb: versionOf(GDB) ? GDB : null, log: (s) => process.stderr.write(s) })
   : null;
 
+const uboot = UBOOT
+  ? await runUboot({ persona, qemu: qemuVersion ? QEMU : null, runs: opt.runs, maxSeconds: opt.maxSeconds, log: (s) => process.stderr.write(s) })
+  : null;
+
 // ---- report ----
 const rows = [];
 const json = { runs: opt.runs, host, qemu: qemuVersion, seconds: 0, measures: {}, problems, ok: true };
@@ -245,6 +252,16 @@ if (dap) {
   notes.push(...dap.notes);
   problems.push(...dap.problems);
   json.dap = dap.json;
+}
+if (uboot && uboot.rows.length) {
+  console.log('');
+  console.log(table(['measure', 'persona median [min–max]', 'QEMU median [min–max]', 'ratio', 'goal', 'met?'], uboot.rows));
+  console.log('\nratio = persona time / QEMU time: > 1 means persona is slower.');
+}
+if (uboot) {
+  notes.push(...uboot.notes);
+  problems.push(...uboot.problems);
+  json.uboot = uboot.json;
 }
 if (LSP) {
   console.log('');

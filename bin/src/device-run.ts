@@ -1,6 +1,7 @@
 // `persona run device.json`: runs every persona of a device manifest in parallel, prints each
 // persona's console with a coloured name prefix, and at the end a trap summary per persona.
 // Exit code: 3 if any persona faulted or was stopped, 4 on timeout, else the highest exit code.
+import { StringDecoder } from 'node:string_decoder';
 import { hypercallName } from '../../emulator/hypervisor/hypercalls/table';
 import { Device, type PersonaHandle } from '../../emulator/hypervisor/device';
 import { DeterministicDevice } from '../../emulator/hypervisor/deterministic-device';
@@ -24,10 +25,16 @@ export interface DeviceRunOptions {
 
 const COLOURS = [36, 35, 33, 32, 34, 31, 96, 95];
 
-/** Prefixes each line of one persona's console output; keeps partial lines until they end. */
+/**
+ * Prefixes each line of one persona's console output. A line is shown as it comes (a prompt with no
+ * newline yet is visible at once); when another persona writes meanwhile, the open line is ended
+ * and goes on later under a fresh prefix.
+ */
 class ConsolePrinter {
-  private readonly partial = new Map<number, string>();
+  private readonly decoders = new Map<number, StringDecoder>();
   private readonly width: number;
+  /** The persona whose line is open (printed without its newline yet). */
+  private open: number | undefined;
 
   constructor(private readonly names: string[], private readonly colour: boolean) {
     this.width = Math.max(...names.map((n) => n.length));
@@ -39,15 +46,24 @@ class ConsolePrinter {
   }
 
   write(i: number, bytes: Uint8Array): void {
-    const text = (this.partial.get(i) ?? '') + Buffer.from(bytes).toString('utf8');
-    const lines = text.split('\n');
-    this.partial.set(i, lines.pop()!);
-    for (const l of lines) process.stdout.write(`${this.prefix(i)}${l.replace(/\r$/, '')}\n`);
+    let decoder = this.decoders.get(i);
+    if (!decoder) this.decoders.set(i, decoder = new StringDecoder('utf8'));
+    const text = decoder.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    let out = '';
+    for (const piece of text.split(/(?<=\n)/)) {
+      if (piece.length === 0) continue;
+      if (this.open !== undefined && this.open !== i) out += '\n';
+      if (this.open !== i) out += this.prefix(i);
+      const ends = piece.endsWith('\n');
+      out += ends ? `${piece.slice(0, -1).replace(/\r$/, '')}\n` : piece;
+      this.open = ends ? undefined : i;
+    }
+    if (out) process.stdout.write(out);
   }
 
   flush(): void {
-    for (const [i, rest] of this.partial) if (rest) process.stdout.write(`${this.prefix(i)}${rest}\n`);
-    this.partial.clear();
+    if (this.open !== undefined) process.stdout.write('\n');
+    this.open = undefined;
   }
 }
 

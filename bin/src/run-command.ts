@@ -6,9 +6,9 @@ import { basename } from 'node:path';
 import { Persona, type PersonaExit } from '../../emulator/hypervisor/persona';
 import { formatTrap, trapSummaryTable, type TrapNames } from '../../emulator/hypervisor/trap-format';
 import { hypercallName } from '../../emulator/hypervisor/hypercalls/table';
-import { loadGuestImage } from '../../emulator/loader/image';
+import { loadFirmware, loadGuestImage } from '../../emulator/loader/image';
 import type { ImageFormatOption } from '../../emulator/loader/types';
-import { DEFAULT_RAM_BYTES, VIRT } from '../../emulator/platform/virt-map';
+import { DEFAULT_RAM_BYTES, FLASH_BANK_BYTES, VIRT } from '../../emulator/platform/virt-map';
 import { writeChromeTrace } from '../../emulator/trace/chrome-trace';
 import { helpText, parseAddress, parseArgs, parseNumber, parseSize, type OptionSpec } from './args';
 import { EXIT, UsageError } from './errors';
@@ -29,10 +29,11 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'bootargs', value: 'TEXT', help: 'kernel command line in the DTB\'s /chosen' },
   { name: 'format', value: 'elf|image|raw', help: 'image format (default: detected)' },
   { name: 'load-address', value: 'ADDR', help: 'where a raw binary loads (default: RAM base)' },
+  { name: 'bios', value: 'FILE', help: 'boot firmware as QEMU\'s -bios does: FILE at flash address 0 (e.g. U-Boot\'s u-boot.bin), the DTB at the RAM base' },
   { name: 'help', help: 'show this help' },
 ];
 
-const USAGE = 'usage: persona run <elf|Image|bin|device.json> [--ram 128M] [--cpus N] [--max-seconds S] [--trace traps.json] [--log-traps]';
+const USAGE = 'usage: persona run <elf|Image|bin|device.json> | --bios <firmware.bin> [--ram 128M] [--cpus N] [--max-seconds S] [--trace traps.json] [--log-traps]';
 /** One host buffer backs guest RAM, and a typed array holds at most 4 GiB. */
 const MAX_RAM = 4n << 30n;
 
@@ -42,15 +43,20 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stdout.write(helpText(USAGE, OPTIONS));
     return EXIT.ok;
   }
-  const resumeFrom = typeof options.get('resume') === 'string' ? options.get('resume') as string : undefined;
-  if (resumeFrom && positional.length > 0) throw new UsageError('persona run: --resume FILE replaces the guest image: give one or the other', USAGE);
-  if (!resumeFrom && positional.length !== 1) throw new UsageError(positional.length === 0 ? 'persona run: no guest image given' : 'persona run: give exactly one guest image', USAGE);
-  const snapshot = resumeFrom ? readPersonaSnapshot(resumeFrom) : undefined;
-  const path = snapshot ? snapshot.identity.image : positional[0]!;
   const opt = (n: string): string | undefined => {
     const v = options.get(n);
     return typeof v === 'string' ? v : undefined;
   };
+  const resumeFrom = opt('resume');
+  const bios = opt('bios');
+  if (resumeFrom && (positional.length > 0 || bios)) throw new UsageError('persona run: --resume FILE replaces the guest image: give one or the other', USAGE);
+  if (bios && positional.length > 0) throw new UsageError('persona run: --bios FILE is the guest: give no other image (a kernel for the firmware to load is not supported yet)', USAGE);
+  if (bios) {
+    for (const o of ['format', 'load-address']) if (options.has(o)) throw new UsageError(`persona run: --${o} does not apply to --bios (firmware loads at flash address 0)`);
+  }
+  if (!resumeFrom && !bios && positional.length !== 1) throw new UsageError(positional.length === 0 ? 'persona run: no guest image given' : 'persona run: give exactly one guest image', USAGE);
+  const snapshot = resumeFrom ? readPersonaSnapshot(resumeFrom) : undefined;
+  const path = snapshot ? snapshot.identity.image : bios ?? positional[0]!;
   if (snapshot) {
     for (const o of ['ram', 'cpus', 'bootargs', 'format', 'load-address']) {
       if (options.has(o)) throw new UsageError(`persona run: --${o} cannot change a resumed persona (the snapshot fixes it)`);
@@ -69,23 +75,26 @@ export async function runCommand(argv: string[]): Promise<number> {
   const deterministic = snapshot ? snapshot.identity.deterministic : options.has('deterministic');
 
   if (!snapshot && statSync(path).isDirectory()) throw new UsageError(`persona run: ${path} is a directory, not a guest image`);
-  if (!snapshot && path.endsWith('.json')) {
+  if (!snapshot && !bios && path.endsWith('.json')) {
     for (const o of ['ram', 'cpus', 'bootargs', 'format', 'load-address']) {
       if (options.has(o)) throw new UsageError(`persona run: --${o} does not apply to a device manifest: set it per persona in ${path}`);
     }
     return runDevice(loadManifest(path), { maxSeconds, tracePath, logTraps, deterministic });
   }
-  const image = snapshot ? emptyImage(path) : loadGuestImage(path, readFileSync(path), {
+  const layout = {
     regions: [
       { name: 'flash', base: VIRT.flash.base, size: VIRT.flash.size },
       { name: 'ram', base: VIRT.ram.base, size: ram },
     ],
-  }, { format, rawAddress });
+  };
+  const image = snapshot ? emptyImage(path) : bios
+    ? loadFirmware(path, readFileSync(path), layout, FLASH_BANK_BYTES)
+    : loadGuestImage(path, readFileSync(path), layout, { format, rawAddress });
   if (image.arch !== 'aarch64') {
     throw new UsageError(`persona run: ${path} is a 32-bit ARM (${image.format}) image; personas run AArch64 guests only for now`,
       'build the guest for aarch64 (aarch64-linux-gnu-gcc)');
   }
-  if (image.format === 'raw' && !format && !snapshot) {
+  if (image.format === 'raw' && !format && !snapshot && !bios) {
     process.stderr.write(`persona: ${path} is neither ELF nor a Linux Image: loading it as a raw binary at 0x${image.entry.toString(16)} (--format chooses)\n`);
   }
 

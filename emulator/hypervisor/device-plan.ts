@@ -3,8 +3,8 @@
 // the deterministic one, and by the worker that builds a persona from it.
 import { readFileSync } from 'node:fs';
 import { counterNow } from '../arch/aarch64/generic-timer';
-import { loadGuestImage } from '../loader/image';
-import { VIRT } from '../platform/virt-map';
+import { loadFirmware, loadGuestImage } from '../loader/image';
+import { FLASH_BANK_BYTES, VIRT } from '../platform/virt-map';
 import type { DeviceManifest } from './manifest';
 import { Persona } from './persona';
 import { CONTROL, DOORBELL_WORDS, newControl, type ForeignWindow } from './persona-links';
@@ -35,7 +35,7 @@ export function planDevice(m: DeviceManifest, o: { capacity: number; paused?: bo
       ...m.channels.filter((c) => !c.between.includes(index)).map((c) => ({ base: c.base, size: c.sizeBytes, owner: c.between[0], what: `channel ${c.name}` })),
     ];
     return {
-      id: index, name: p.name, image: p.image, ramBytes: p.ramBytes, cpus: p.cpus, bootargs: p.bootargs,
+      id: index, name: p.name, image: p.image, bios: p.bios, ramBytes: p.ramBytes, cpus: p.cpus, bootargs: p.bootargs,
       maxSeconds: o.maxSeconds, clockOrigin, deterministic: o.deterministic ?? false,
       control: handles[index]!.control, trapLog: handles[index]!.trapLog.buffer as SharedArrayBuffer,
       channels: channels.filter((c) => c.spec.between.includes(index)).map((c) => {
@@ -57,9 +57,11 @@ export function planDevice(m: DeviceManifest, o: { capacity: number; paused?: bo
 
 /** Builds a persona from its plan (in its worker thread, or inline in deterministic mode). */
 export function personaFromInit(init: PersonaWorkerInit, onConsole: (bytes: Uint8Array) => void): Persona {
-  const image = loadGuestImage(init.image, readFileSync(init.image), {
+  const layout = {
     regions: [{ name: 'flash', base: VIRT.flash.base, size: VIRT.flash.size }, { name: 'ram', base: VIRT.ram.base, size: init.ramBytes }],
-  });
+  };
+  const bytes = readFileSync(init.image);
+  const image = init.bios ? loadFirmware(init.image, bytes, layout, FLASH_BANK_BYTES) : loadGuestImage(init.image, bytes, layout);
   if (image.arch !== 'aarch64') throw new Error(`${init.image} is a 32-bit ARM image; personas run AArch64 guests only for now`);
   // Owned devices exist before the persona's GIC does: their lines are wired once it is built.
   const lines: ((level: boolean) => void)[] = [];

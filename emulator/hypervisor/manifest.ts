@@ -18,8 +18,10 @@ export type AssignedDeviceKind = (typeof DEVICE_KINDS)[number];
 
 export interface PersonaSpec {
   name: string;
-  /** Absolute path of the guest image. */
+  /** Absolute path of the guest image (or of the firmware, when `bios`). */
   image: string;
+  /** The image is firmware loaded at flash address 0, as QEMU's -bios loads it. */
+  bios: boolean;
   arch: 'aarch64';
   ramBytes: bigint;
   cpus: number;
@@ -72,7 +74,7 @@ const DEVICE_WINDOWS: readonly { base: bigint; end: bigint }[] = [
 /** The fields each part of a manifest may have (docs/manifest.schema.json lists the same; a test checks). */
 export const MANIFEST_FIELDS = {
   manifest: ['device', 'personas', 'channels', 'devices'],
-  persona: ['name', 'image', 'arch', 'ram', 'cpus', 'bootargs'],
+  persona: ['name', 'image', 'bios', 'arch', 'ram', 'cpus', 'bootargs'],
   channel: ['name', 'between', 'size', 'spi'],
   device: ['name', 'kind', 'owner', 'base', 'size', 'spi', 'id', 'data'],
 } as const;
@@ -159,7 +161,9 @@ export function parseManifest(text: string, file: string): DeviceManifest {
   const personas = personaList.map((p, i): PersonaSpec => {
     const w = `personas[${i}]`;
     const o = c.object(p, w, MANIFEST_FIELDS.persona);
-    const image = c.string(o.image, `${w}.image`);
+    if (o.image !== undefined && o.bios !== undefined) c.fail(w, 'give "image" or "bios", not both (a kernel for the firmware to load is not supported yet)');
+    const bios = o.bios !== undefined;
+    const image = bios ? c.string(o.bios, `${w}.bios`) : o.image === undefined ? c.fail(`${w}.image`, 'missing: give the guest image (or "bios" for firmware)') : c.string(o.image, `${w}.image`);
     const arch = o.arch === undefined ? 'aarch64' : c.string(o.arch, `${w}.arch`);
     if (arch !== 'aarch64') c.fail(`${w}.arch`, `"${arch}" is not supported yet: personas run aarch64 guests`);
     const ramBytes = c.size(o.ram, `${w}.ram`, DEFAULT_RAM_BYTES);
@@ -167,6 +171,7 @@ export function parseManifest(text: string, file: string): DeviceManifest {
     return {
       name: c.name(o.name, `${w}.name`),
       image: isAbsolute(image) ? image : resolve(dirname(file), image),
+      bios,
       arch: 'aarch64',
       ramBytes,
       cpus: c.integer(o.cpus, `${w}.cpus`, 1, 8, 1),

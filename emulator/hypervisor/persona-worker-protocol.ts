@@ -20,6 +20,8 @@ export interface PersonaWorkerInit {
   id: number;
   name: string;
   image: string;
+  /** The image is firmware for flash address 0 (QEMU's -bios). */
+  bios: boolean;
   ramBytes: bigint;
   cpus: number;
   bootargs?: string;

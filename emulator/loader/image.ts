@@ -29,6 +29,7 @@ export type {
 } from './types';
 export { ImageFormatError } from './errors';
 export { dtbAddressAfter } from './linux-image';
+export { loadFirmware } from './raw';
 
 export type DetectedFormat = 'elf' | 'image' | 'gzip' | 'raw';
 

@@ -1,7 +1,7 @@
 // Raw binaries (firmware, `-bios` style): the bytes as-is at one address (flash base 0 or RAM base),
 // entered at that address.
 
-import { ImageFormatError } from './errors';
+import { ImageFormatError, hex } from './errors';
 import { findRam, placeSegments } from './placement';
 import type { GuestImage, MemoryLayout } from './types';
 
@@ -21,4 +21,17 @@ export function loadRaw(file: string, bytes: Uint8Array, layout: MemoryLayout, a
     isLinux: false,
     end: paddr + memSize,
   };
+}
+
+/**
+ * Firmware as QEMU's `-bios` loads it on virt: the file's bytes at the start of the region named
+ * "flash" (the first pflash bank), entered there. It must fit the bank, `bankBytes`.
+ */
+export function loadFirmware(file: string, bytes: Uint8Array, layout: MemoryLayout, bankBytes: bigint): GuestImage {
+  const flash = layout.regions.find((r) => r.name.toLowerCase() === 'flash');
+  if (flash === undefined) throw new Error('loader: memory layout has no region named "flash"');
+  if (BigInt(bytes.length) > bankBytes) {
+    throw new ImageFormatError(file, `firmware of ${hex(bytes.length)} bytes does not fit the ${hex(bankBytes)}-byte flash bank at ${hex(flash.base)}`);
+  }
+  return loadRaw(file, bytes, layout, flash.base);
 }

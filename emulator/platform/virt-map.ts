@@ -15,6 +15,10 @@ export const VIRT = {
   ram: { base: 0x4000_0000n },
 } as const;
 
+/** The flash window holds two pflash banks (pflash0: firmware, pflash1: variables), erased in 256 KiB sectors. */
+export const FLASH_BANK_BYTES = VIRT.flash.size / 2n;
+export const FLASH_SECTOR_BYTES = 256 * 1024;
+
 /** INTID = SPI number + 32. */
 export const SPI_BASE = 32;
 

@@ -25,6 +25,13 @@ test('a good manifest: paths, sizes, channel windows and doorbells, devices', ()
   assert.deepEqual([...m.channels[0]!.intid], [[0, 40], [1, 40]]);
   assert.equal(m.devices[0]!.owner, 1);
   assert.equal(m.devices[0]!.id, 0x5641554c);
+  assert.equal(m.personas[0]!.bios, false);
+});
+
+test('a persona with "bios": firmware for flash address 0, its path resolved like an image', () => {
+  const m = parse({ device: 'board', personas: [{ name: 'personal', bios: 'fw/u-boot.bin' }] });
+  assert.equal(m.personas[0]!.image, '/dev/fw/u-boot.bin');
+  assert.equal(m.personas[0]!.bios, true);
 });
 
 const BAD: [string, unknown, RegExp][] = [
@@ -39,6 +46,8 @@ const BAD: [string, unknown, RegExp][] = [
   ['channel to itself', { ...good, channels: [{ name: 'c', between: ['work', 'work'] }] }, /two different personas/],
   ['device on the UART', { ...good, devices: [{ name: 'v', kind: 'register-block', owner: 'work', base: '0x09000000' }] }, /collides with the virt board/],
   ['unknown kind', { ...good, devices: [{ name: 'v', kind: 'modem', owner: 'work', base: '0x0A100000' }] }, /not a device kind/],
+  ['image and bios', { ...good, personas: [{ name: 'a', image: 'x', bios: 'u-boot.bin' }], channels: [], devices: [] }, /personas\[0\]: give "image" or "bios", not both/],
+  ['neither image nor bios', { ...good, personas: [{ name: 'a' }], channels: [], devices: [] }, /personas\[0\]\.image: missing/],
   ['SPI used twice', { ...good, channels: [{ name: 'c', between: ['personal', 'work'], spi: 9 }, { name: 'd', between: ['personal', 'work'], spi: 9 }] }, /SPI 9 of personal is already used/],
 ];
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectFormat, loadGuestImage } from '../../emulator/loader/image';
+import { detectFormat, loadFirmware, loadGuestImage } from '../../emulator/loader/image';
 import { LAYOUT, RAM_BASE, code, expectFault } from './helpers';
 
 test('raw binary defaults to the RAM base, entry there', () => {
@@ -36,4 +36,11 @@ test('raw faults: empty file, outside every region, past the end of a region, to
 
 test('a layout without a RAM region is a caller error, not an image fault', () => {
   assert.throws(() => loadGuestImage('fw.bin', code(16), { regions: [{ name: 'flash', base: 0n, size: 0x1000n }] }), /no region named "ram"/);
+});
+
+test('firmware (-bios style): at the flash base, entered there; larger than the bank is refused', () => {
+  const img = loadFirmware('u-boot.bin', code(0x1000), LAYOUT, 0x4000n);
+  assert.equal(img.entry, 0n);
+  assert.deepEqual(img.segments.map((s) => [s.paddr, s.memSize]), [[0n, 0x1000n]]);
+  expectFault(() => loadFirmware('big.bin', code(0x5000), LAYOUT, 0x4000n), 'big.bin', 'firmware of 0x5000 bytes does not fit the 0x4000-byte flash bank at 0x0');
 });
