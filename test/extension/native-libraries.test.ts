@@ -12,6 +12,8 @@ test('a checkout above the workspace folder is found (examples/phone opened insi
   assert.equal(f.unicorn, '/home/u/persona/.native/root/usr/lib/x86_64-linux-gnu/libunicorn.so.2');
   const r = search([f.unicorn, f.helpers]);
   assert.deepEqual(r, { kind: 'found', env: { PERSONA_LIBUNICORN: f.unicorn, PERSONA_LIBNATIVE: f.helpers }, from: '/home/u/persona' });
+  const withCapstone = search([f.unicorn, f.helpers, f.capstone]);
+  assert.equal(withCapstone.kind === 'found' && withCapstone.env.PERSONA_LIBCAPSTONE, '/home/u/persona/.native/root/usr/lib/x86_64-linux-gnu/libcapstone.so.5', 'capstone (disassembly) comes along when it is there');
 });
 
 test('the setting comes first, then the extension folder', () => {

@@ -77,7 +77,9 @@ export const fake = {
   files: [] as string[],
   activeFile: undefined as string | undefined,
   quickPick: undefined as ((items: unknown[]) => unknown) | undefined,
+  terminals: [] as FakeTerminal[],
   reset(): void {
+    this.terminals = [];
     this.commands = [];
     this.messages = [];
     this.config = {};
@@ -97,7 +99,28 @@ export const commands = {
   registerCommand: (_c: string, _f: unknown) => disposable,
 };
 
+/** A terminal whose Pseudoterminal is opened at once, recording what it was given to show. */
+export class FakeTerminal {
+  written = '';
+  shown: boolean | undefined;
+  disposed = false;
+  constructor(readonly name: string, readonly pty: { onDidWrite(l: (t: string) => void): unknown; open(d: unknown): void; handleInput?(d: string): void }) {
+    pty.onDidWrite((t) => { this.written += t; });
+  }
+  show(preserveFocus?: boolean): void {
+    this.shown = preserveFocus ?? false;
+  }
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
 export const window = {
+  createTerminal: (o: { name: string; pty: FakeTerminal['pty'] }) => {
+    const t = new FakeTerminal(o.name, o.pty);
+    fake.terminals.push(t);
+    return t;
+  },
   showErrorMessage: async (text: string) => { fake.messages.push({ level: 'error', text }); return undefined; },
   showInformationMessage: async (text: string) => { fake.messages.push({ level: 'info', text }); return undefined; },
   showQuickPick: async (items: unknown[]) => fake.quickPick?.(items),

@@ -1,5 +1,6 @@
-// Where the debug adapter finds the native libraries (libunicorn 2.1, Persona's helpers), which the
-// .vsix does not ship: the environment (PERSONA_LIBUNICORN, PERSONA_LIBNATIVE) wins; otherwise the
+// Where the debug adapter finds the native libraries (libunicorn 2.1 and Persona's helpers, required;
+// capstone 5 for disassembly, optional), which the .vsix does not ship: the environment
+// (PERSONA_LIBUNICORN, PERSONA_LIBNATIVE, PERSONA_LIBCAPSTONE) wins; otherwise the
 // first folder holding a `.native/` as `npm run setup` leaves it: the persona.nativeFolder setting,
 // the extension folder, then each workspace folder and its parents. No `vscode` import.
 import { dirname, join } from 'node:path';
@@ -9,13 +10,15 @@ const MULTIARCH: Readonly<Record<string, string>> = { x64: 'x86_64-linux-gnu', a
 export interface NativeFiles {
   unicorn: string;
   helpers: string;
+  capstone: string;
 }
 
 /** The libraries inside a folder that `npm run setup` filled (a Persona checkout). */
 export function nativeFilesIn(folder: string, arch: string = process.arch): NativeFiles {
   const triple = MULTIARCH[arch] ?? `${arch}-linux-gnu`;
   const native = join(folder, '.native');
-  return { unicorn: join(native, 'root', 'usr', 'lib', triple, 'libunicorn.so.2'), helpers: join(native, 'lib', 'libpersona-native.so') };
+  const lib = join(native, 'root', 'usr', 'lib', triple);
+  return { unicorn: join(lib, 'libunicorn.so.2'), helpers: join(native, 'lib', 'libpersona-native.so'), capstone: join(lib, 'libcapstone.so.5') };
 }
 
 export interface NativeSearch {
@@ -58,7 +61,12 @@ export function findNativeLibraries(s: NativeSearch): NativeResult {
     const f = nativeFilesIn(folder, s.arch);
     const unicorn = fromEnvUnicorn || f.unicorn;
     const helpers = fromEnvHelpers || f.helpers;
-    if (s.exists(unicorn) && s.exists(helpers)) return { kind: 'found', env: { PERSONA_LIBUNICORN: unicorn, PERSONA_LIBNATIVE: helpers }, from: fromEnvUnicorn && fromEnvHelpers ? 'the environment' : folder };
+    if (s.exists(unicorn) && s.exists(helpers)) {
+      const env: Record<string, string> = { PERSONA_LIBUNICORN: unicorn, PERSONA_LIBNATIVE: helpers };
+      const capstone = s.env.PERSONA_LIBCAPSTONE || f.capstone;
+      if (s.exists(capstone)) env.PERSONA_LIBCAPSTONE = capstone;
+      return { kind: 'found', env, from: fromEnvUnicorn && fromEnvHelpers ? 'the environment' : folder };
+    }
   }
   if (fromEnvUnicorn && fromEnvHelpers) return { kind: 'found', env: { PERSONA_LIBUNICORN: fromEnvUnicorn, PERSONA_LIBNATIVE: fromEnvHelpers }, from: 'the environment' };
   return {
