@@ -13,10 +13,13 @@ import { CodeTools } from './code-tools';
 import type { AddressBreakpointResult } from './instruction-breakpoints';
 import type { DisassemblyRow } from './disassembly';
 import type { MemoryRead } from './memory';
+import { describeHit, ExceptionFilters, hitDetails, type FilterResult } from './exception-filters';
+import { hypercallName } from '../../emulator/hypervisor/hypercalls/table';
+import type { TrapNames } from '../../emulator/hypervisor/trap-format';
 import { stackFrames, type StackFrameInfo } from './stack';
 import { stepLine, stepOut, stepOverInstruction, type RunResult, type StepContext } from './stepping';
 
-export type StopReason = 'entry' | 'breakpoint' | 'step' | 'pause' | 'function breakpoint' | 'instruction breakpoint';
+export type StopReason = 'entry' | 'breakpoint' | 'step' | 'pause' | 'function breakpoint' | 'instruction breakpoint' | 'exception';
 export type StepKind = 'in' | 'over' | 'out';
 export type Granularity = 'instruction' | 'line';
 
@@ -24,6 +27,15 @@ export interface DebuggerStop {
   reason: StopReason;
   vcpu: number;
   pc: bigint;
+  /** What an exception stop was for (`hypercall PSCI_VERSION() -> 0x10001`). */
+  description?: string;
+}
+
+export interface ExceptionInfo {
+  exceptionId: string;
+  description: string;
+  typeName: string;
+  message: string;
 }
 
 export interface DebuggerExit {
@@ -54,6 +66,7 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
   private program: LaunchedProgram | undefined;
   private breakpoints: SourceBreakpoints | undefined;
   private code: CodeTools | undefined;
+  private filters: ExceptionFilters | undefined;
   /** The vCPU of the last stop: the one whose translation regime memory requests use. */
   private lastVcpu = 0;
   private state: State = 'idle';
@@ -67,6 +80,7 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
     this.program = launchProgram(opts, (bytes) => this.emitOutput(this.console.decode(bytes, { stream: true }), 'stdout'));
     this.breakpoints = new SourceBreakpoints(this.program.symbols);
     this.code = new CodeTools(this.program);
+    this.filters = new ExceptionFilters(this.program.persona.name);
     for (const w of this.program.symbols.warnings) this.emitOutput(`persona: ${w}\n`, 'console');
     this.state = 'launched';
   }
@@ -113,6 +127,32 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
     const results = this.tools.setFunctionBreakpoints(this.viewVcpu, names);
     this.applyBreakpoints();
     return results;
+  }
+
+  /** Replaces the exception breakpoint filters; the dispatcher asks them only while one is set. */
+  setExceptionFilters(filters: readonly { filterId: string; condition?: string }[]): FilterResult[] {
+    const f = this.filters;
+    if (!f) throw new DebuggerError('setExceptionBreakpoints: no program is launched (send launch first)');
+    const results = f.set(filters);
+    this.persona.dispatcher.breakOn = f.active ? (t) => f.matches(t) : undefined;
+    return results;
+  }
+
+  /** The trap behind the last exception stop of `vcpu`, with its syndrome decoded. */
+  exceptionInfo(vcpu: number): ExceptionInfo {
+    const hit = this.filters?.hit(vcpu);
+    if (!hit) throw new DebuggerError(`exceptionInfo: thread ${vcpu + 1} did not stop on an exception`);
+    return { exceptionId: hit.filter, description: describeHit(hit, this.trapNames()), ...hitDetails(hit) };
+  }
+
+  private trapNames(): TrapNames {
+    const p = this.persona;
+    return {
+      persona: () => p.name,
+      hypercall: hypercallName,
+      device: (i) => p.deviceName(i),
+      register: (d, off) => p.deviceRegisterName(d, off),
+    };
   }
 
   disassemble(address: bigint, instructionOffset: number, count: number): DisassemblyRow[] {
@@ -207,6 +247,7 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
     this.program?.persona.close();
     this.program = undefined;
     this.code = undefined;
+    this.filters = undefined;
     this.closeWhenSettled = false;
   }
 
@@ -231,6 +272,11 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
     for (const v of this.program.persona.vcpus) v.clearStep();
     if (r.kind === 'break') {
       this.state = 'stopped';
+      if (r.reason === 'trap') {
+        const hit = this.filters?.hit(r.vcpu);
+        this.emitStopped({ reason: 'exception', vcpu: r.vcpu, pc: r.pc, description: hit && describeHit(hit, this.trapNames()) });
+        return;
+      }
       const reason = r.reason === 'step' && this.pauseRequested ? 'pause' : this.breakReason(r.reason, r.pc);
       this.emitStopped({ reason, vcpu: r.vcpu, pc: r.pc });
     } else {

@@ -9,6 +9,7 @@ import { DebuggerError } from '../debugger/errors';
 import { PersonaDebugger, type Granularity, type StepKind } from '../debugger/debugger';
 import { hex64 } from '../debugger/registers';
 import { parseAddress, type AddressBreakpointResult } from '../debugger/instruction-breakpoints';
+import { EXCEPTION_FILTERS } from '../debugger/exception-filters';
 import { FrameTable } from './frame-table';
 import { checkLaunchArguments } from './launch-arguments';
 
@@ -25,7 +26,11 @@ export class PersonaSession extends DebugSession {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
-    this.debugger.on('stopped', (s) => this.sendEvent(new StoppedEvent(s.reason, s.vcpu + 1)));
+    this.debugger.on('stopped', (s) => {
+      const e: DebugProtocol.StoppedEvent = new StoppedEvent(s.reason, s.vcpu + 1, s.description);
+      if (s.description) e.body.description = `Paused on ${s.description}`;
+      this.sendEvent(e);
+    });
     this.debugger.on('output', (text, category) => this.sendEvent(new OutputEvent(text, category)));
     this.debugger.on('exited', (e) => {
       if (e.code !== 0) this.sendEvent(new OutputEvent(`persona: the guest ended: ${e.reason}\n`, 'console'));
@@ -55,6 +60,12 @@ export class PersonaSession extends DebugSession {
       supportsDisassembleRequest: true,
       supportsReadMemoryRequest: true,
       supportsWriteMemoryRequest: true,
+      supportsExceptionInfoRequest: true,
+      supportsExceptionFilterOptions: true,
+      exceptionBreakpointFilters: EXCEPTION_FILTERS.map((f) => ({
+        filter: f.filter, label: f.label, description: f.description, default: false, supportsCondition: true,
+        conditionDescription: 'e.g. id == 0x84000000, ec == 0x24, vcpu == 1, $persona == "work" (fields: id ec esr far pc vcpu el $persona)',
+      })),
       supportsTerminateRequest: true,
     };
     this.sendResponse(response);
@@ -107,6 +118,27 @@ export class PersonaSession extends DebugSession {
       bp.line = this.convertDebuggerLineToClient(r.location.line);
     }
     return bp;
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    this.guard(response, () => {
+      const options = args.filterOptions ?? [];
+      const plain = args.filters.filter((id) => !options.some((o) => o.filterId === id)).map((filterId) => ({ filterId }));
+      const results = this.debugger.setExceptionFilters([...plain, ...options]);
+      response.body = { breakpoints: results.map((r) => ({ verified: r.verified, message: r.message })) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, args: DebugProtocol.ExceptionInfoArguments): void {
+    this.guard(response, () => {
+      const info = this.debugger.exceptionInfo(args.threadId - 1);
+      response.body = {
+        exceptionId: info.exceptionId, description: info.description, breakMode: 'always',
+        details: { typeName: info.typeName, message: info.message },
+      };
+      this.sendResponse(response);
+    });
   }
 
   protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {

@@ -51,7 +51,8 @@ export interface PersonaConfig {
 /** A stop for the debugger: the persona goes on when runUntilStop is called again. */
 export interface PersonaBreak {
   kind: 'break';
-  reason: 'breakpoint' | 'step';
+  /** `trap`: the dispatcher's breakOn filter accepted a trap. */
+  reason: 'breakpoint' | 'step' | 'trap';
   vcpu: number;
   pc: bigint;
 }
@@ -171,10 +172,19 @@ export class Persona {
         deterministic: cfg.deterministic,
         onInstructionCacheInvalidate: cfg.cpus > 1 ? (from, va) => this.invalidateOtherVcpus(from, va) : undefined,
         setTimerLine: (intid, level, cpu) => this.devices.gic.setLevel(intid, level, cpu),
-        onTrap: (t, v) => this.onTrap(this.dispatcher.dispatch(t, v)),
+        onTrap: (t, v) => this.onTrap(this.dispatcher.dispatch(t, v), v),
       }));
     }
     this.dtbAddress = this.load(cfg);
+    // A device access or an interrupt the debugger breaks on: never stop inside an MMIO callback
+    // (unicorn would replay the access); the running vCPU stops at its next block boundary, another
+    // one before its next slice.
+    this.dispatcher.onRecordedBreak = (i) => {
+      const v = this.vcpus[i];
+      if (!v || v.debugStop) return;
+      v.debugStop = { reason: 'trap', pc: 0n };
+      if (v.running) v.engine.armStop(0);
+    };
   }
 
   private mmioWindow(name: string, index: number, base: bigint, size: bigint, stride: number | undefined, device: MmioDevice): MmioWindow {
@@ -294,8 +304,12 @@ export class Persona {
     return dtbAddress;
   }
 
-  private onTrap(out: TrapOutcome): boolean {
+  private onTrap(out: TrapOutcome, v: Vcpu): boolean {
     if (out.kind === 'resume') return false;
+    if (out.kind === 'break') {
+      v.debugStop = { reason: 'trap', pc: 0n }; // the pc is where the vCPU goes on, read when the slice ends
+      return true;
+    }
     this.ending ??= out.kind === 'halt'
       ? { kind: 'halted', code: out.code, reason: out.reason }
       : { kind: 'stopped', reason: out.reason };
@@ -381,7 +395,7 @@ export class Persona {
       let slice = runnable.length > 1 ? SMP_QUANTUM_US : MAX_SLICE_US;
       const due = v.timer.nextDeadline();
       if (due !== undefined) slice = Math.max(1, Math.min(slice, Number(ticksToMicros(due > now ? due - now : 0n))));
-      const r = v.runSlice(slice);
+      const r = v.debugStop ? {} : v.runSlice(slice); // a break deferred from a recorded trap: stop before running
       if (r.engineError && !this.ending) {
         this.ending = { kind: 'fault', reason: `the CPU emulator stopped with UC_ERR_${r.engineError} at pc 0x${v.pc.toString(16)}` };
       }
@@ -390,7 +404,7 @@ export class Persona {
         v.debugStop = undefined;
         v.clearStep();
         this.devices.uart.flush();
-        return { kind: 'break', reason: brk.reason, vcpu: v.index, pc: brk.pc };
+        return { kind: 'break', reason: brk.reason, vcpu: v.index, pc: brk.reason === 'trap' ? v.pc : brk.pc };
       }
       if (Date.now() - lastYield >= MAX_SLICE_US / 1000) {
         this.devices.uart.flush();

@@ -242,3 +242,8 @@ export function trapSummaryTable(counts: TrapCounts, personaName: string): strin
   }
   return lines.join('\n');
 }
+
+/** The class-specific part of a record alone (`PSCI_VERSION() -> 0x10001`), for a debugger's stop description. */
+export function trapSummary(r: TrapRecord, names: TrapNames): string {
+  return detail(r, names);
+}

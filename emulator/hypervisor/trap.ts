@@ -5,7 +5,9 @@ import type { TrapClass } from './trap-class';
 export type TrapOutcome =
   | { kind: 'resume' }
   | { kind: 'stop'; reason: string }
-  | { kind: 'halt'; code: number; reason: string };
+  | { kind: 'halt'; code: number; reason: string }
+  /** A debugger's trap filter wants the vCPU stopped here; the persona can go on afterwards. */
+  | { kind: 'break' };
 
 export const RESUME: TrapOutcome = Object.freeze({ kind: 'resume' });
 

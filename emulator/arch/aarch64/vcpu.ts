@@ -304,7 +304,7 @@ export class Vcpu {
   /** The breakpoint to run over once when resuming from it. */
   private skipAt: bigint | undefined;
   /** Why the last slice stopped for the debugger, if it did. */
-  debugStop: { reason: 'breakpoint' | 'step'; pc: bigint } | undefined;
+  debugStop: { reason: 'breakpoint' | 'step' | 'trap'; pc: bigint } | undefined;
 
   /** Replaces this vCPU's breakpoints (guest virtual addresses). */
   setBreakpoints(addresses: Iterable<bigint>): void {
