@@ -8,8 +8,8 @@ import { hypercallName } from '../../emulator/hypervisor/hypercalls/table';
 import type { Trap } from '../../emulator/hypervisor/trap';
 import { TrapClass, TRAP_CLASS_NAMES } from '../../emulator/hypervisor/trap-class';
 import { trapSummary, type TrapNames } from '../../emulator/hypervisor/trap-format';
-import { DebuggerError } from './errors';
-import { compileCondition, type CompiledCondition, type ConditionValue } from './trap-condition';
+import { Condition } from './condition';
+import type { ExpressionEnvironment, Value } from './expression-eval';
 
 export interface ExceptionFilterSpec {
   filter: string;
@@ -29,8 +29,8 @@ export const EXCEPTION_FILTERS: readonly ExceptionFilterSpec[] = [
   { filter: 'device', label: 'Device accesses', description: 'emulated device registers (id = device index); stops at the next block boundary', classes: [TrapClass.Mmio] },
 ];
 
-/** Names a condition may use. */
-export const TRAP_FIELDS: ReadonlySet<string> = new Set(['id', 'ec', 'esr', 'far', 'pc', 'vcpu', 'el', '$persona']);
+/** Names a condition may use (`$persona` besides). */
+export const TRAP_FIELDS: readonly string[] = ['id', 'ec', 'esr', 'far', 'pc', 'vcpu', 'el'];
 
 /** Classes whose record's a0 is the ESR the guest saw (a1 the FAR). */
 const REFLECTED = new Set([TrapClass.Svc, TrapClass.Undefined, TrapClass.Breakpoint, TrapClass.InstructionAbort, TrapClass.DataAbort]);
@@ -47,7 +47,7 @@ export interface ExceptionHit {
 }
 
 /** The value of a condition field for one trap. */
-export function trapField(t: Readonly<Trap>, name: string, persona: string): ConditionValue | undefined {
+export function trapField(t: Readonly<Trap>, name: string): bigint | undefined {
   const esr = REFLECTED.has(t.cls) ? Number(t.a0 & 0xffff_ffffn) : t.esr;
   switch (name) {
     case 'id':
@@ -60,22 +60,40 @@ export function trapField(t: Readonly<Trap>, name: string, persona: string): Con
     case 'pc': return t.pc;
     case 'vcpu': return BigInt(t.vcpu);
     case 'el': return BigInt(t.el);
-    case '$persona': return persona;
     default: return undefined;
+  }
+}
+
+const u64 = (value: bigint): Value => ({ kind: 'int', value, signed: false, bytes: 8 });
+
+/** A trap's fields for the shared condition evaluator (a field the trap has not is an unknown name). */
+class TrapEnvironment implements ExpressionEnvironment {
+  trap: Readonly<Trap> | undefined;
+  constructor(private readonly persona: string) {}
+  name(n: string): Value | undefined {
+    if (!this.trap) return TRAP_FIELDS.includes(n) ? u64(0n) : undefined; // a probe: every field exists
+    const v = trapField(this.trap, n);
+    return v === undefined ? undefined : u64(v);
+  }
+  dollar(n: string): Value | undefined {
+    return n === 'persona' ? { kind: 'string', value: this.persona } : undefined;
   }
 }
 
 interface Active {
   filter: string;
-  condition?: CompiledCondition;
+  condition?: Condition;
 }
 
 export class ExceptionFilters {
   /** Active filters per trap class (indexed by TrapClass). */
   private byClass: Active[][] = [];
   private readonly hits = new Map<number, ExceptionHit>();
+  private readonly env: TrapEnvironment;
 
-  constructor(private readonly persona: string) {}
+  constructor(persona: string) {
+    this.env = new TrapEnvironment(persona);
+  }
 
   /** Replaces the set filters (DAP setExceptionBreakpoints); one result per filter, in order. */
   set(filters: readonly { filterId: string; condition?: string }[]): FilterResult[] {
@@ -83,13 +101,15 @@ export class ExceptionFilters {
     const results = filters.map((f): FilterResult => {
       const spec = EXCEPTION_FILTERS.find((s) => s.filter === f.filterId);
       if (!spec) return { verified: false, message: `unknown exception filter "${f.filterId}" (known: ${EXCEPTION_FILTERS.map((s) => s.filter).join(', ')})` };
-      let condition: CompiledCondition | undefined;
+      let condition: Condition | undefined;
       if (f.condition !== undefined && f.condition.trim() !== '') {
-        try {
-          condition = compileCondition(f.condition, TRAP_FIELDS);
-        } catch (e) {
-          return { verified: false, message: e instanceof DebuggerError ? e.message : String(e) };
-        }
+        const c = Condition.compile(f.condition);
+        if (!c.ok) return { verified: false, message: c.message };
+        // Once against a trap with every field: an unknown name or a type error shows now, not per trap.
+        this.env.trap = undefined;
+        const probe = c.value.test(this.env);
+        if (!probe.ok) return { verified: false, message: `${probe.message} (fields: ${TRAP_FIELDS.join(', ')}, $persona)` };
+        condition = c.value;
       }
       for (const c of spec.classes) (byClass[c] ??= []).push({ filter: spec.filter, condition });
       return { verified: true };
@@ -106,8 +126,13 @@ export class ExceptionFilters {
   matches(t: Readonly<Trap>): boolean {
     const list = this.byClass[t.cls];
     if (!list) return false;
+    this.env.trap = t;
     for (const a of list) {
-      if (a.condition && !a.condition((name) => trapField(t, name, this.persona))) continue;
+      // A condition on a field this trap has not (`id` of an abort) does not match.
+      if (a.condition) {
+        const r = a.condition.test(this.env);
+        if (!r.ok || !r.value) continue;
+      }
       this.hits.set(t.vcpu, { filter: a.filter, trap: { ...t } });
       return true;
     }
@@ -132,9 +157,9 @@ export function hitDetails(hit: ExceptionHit): { typeName: string; message: stri
   const t = hit.trap;
   const lines = [`${TRAP_CLASS_NAMES[t.cls]} from EL${t.el} at 0x${t.pc.toString(16)} on vCPU ${t.vcpu}`];
   if (t.cls === TrapClass.Hypercall) lines.push(`function ${hypercallName(Number(t.a0 & 0xffff_ffffn))} (0x${(t.a0 & 0xffff_ffffn).toString(16)}), x0 returned 0x${t.result.toString(16)}`);
-  const esr = trapField(t, 'esr', '');
+  const esr = trapField(t, 'esr');
   if (typeof esr === 'bigint') lines.push(`ESR 0x${esr.toString(16)}: ${formatEsr(esr)}`);
-  const far = trapField(t, 'far', '');
+  const far = trapField(t, 'far');
   if ((t.cls === TrapClass.DataAbort || t.cls === TrapClass.InstructionAbort) && typeof far === 'bigint') lines.push(`FAR 0x${far.toString(16)}`);
   return { typeName: TRAP_CLASS_NAMES[t.cls], message: lines.join('\n') };
 }

@@ -24,9 +24,10 @@ test('a hypercall filter with an id condition stops at PSCI_VERSION; exceptionIn
     assert.ok(init.body?.exceptionBreakpointFilters?.every((f) => f.supportsCondition));
     assert.equal(init.body?.supportsExceptionInfoRequest, true);
     await Promise.all([dc.waitForEvent('initialized'), dc.launchRequest({ program: HELLO } as DebugProtocol.LaunchRequestArguments)]);
-    const set = await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'hypercall', condition: 'id == 0x84000000' }, { filterId: 'svc', condition: 'id ==' }, { filterId: 'nonsense' }] });
-    assert.deepEqual(set.body?.breakpoints?.map((b) => b.verified), [true, false, false]);
-    assert.match(set.body!.breakpoints![1]!.message ?? '', /condition "id ==": it ends too early/);
+    const set = await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'hypercall', condition: 'id == 0x84000000' }, { filterId: 'svc', condition: 'id ==' }, { filterId: 'nonsense' }, { filterId: 'irq', condition: 'intid == 27' }] });
+    assert.deepEqual(set.body?.breakpoints?.map((b) => b.verified), [true, false, false, false]);
+    assert.match(set.body!.breakpoints![3]!.message ?? '', /intid.*fields: id, ec, esr, far, pc, vcpu, el, \$persona/);
+    assert.match(set.body!.breakpoints![1]!.message ?? '', /condition .id ==.: /);
     assert.match(set.body!.breakpoints![2]!.message ?? '', /unknown exception filter "nonsense"/);
     const stop = dc.waitForEvent('stopped');
     await dc.configurationDoneRequest();
