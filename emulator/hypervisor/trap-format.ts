@@ -110,7 +110,7 @@ function accessLabel(word: bigint): { label: string; write: boolean } {
 }
 
 /** The class-specific part of the line ("PSCI_VERSION() -> 0x10001", "pl011.UARTDR write8 0x41"). */
-function detail(r: TrapRecord, names: TrapNames): string {
+export function detail(r: TrapRecord, names: TrapNames): string {
   switch (r.class) {
     case TrapClass.Hypercall: {
       const args = [r.a1, r.a2, r.a3];

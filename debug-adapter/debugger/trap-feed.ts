@@ -1,0 +1,135 @@
+// The trap feed: new trap-log records of every debugged persona, as the entries of the DAP contract's
+// `personaTraps` event (class names of the contract, virtual ns, symbolized pc, source line,
+// class-specific summary), at most `limit` per batch with the rest counted as dropped, and exact
+// per-persona, per-class counts from the logs' own counters. DAP-free: the session sends the batches.
+import { TRAP_CLASS_NAMES, TrapClass } from '../../emulator/hypervisor/trap-class';
+import { detail, type TrapNames } from '../../emulator/hypervisor/trap-format';
+import type { TrapLog, TrapRecord } from '../../emulator/hypervisor/trap-log';
+import { hypercallName } from '../../emulator/hypervisor/hypercalls/table';
+import { COUNTER_HZ } from '../../emulator/platform/virt-map';
+
+/** A persona as the feed needs it (DebuggedPersona has these). */
+export interface FeedPersona {
+  index: number;
+  name: string;
+  persona: { trapLog: TrapLog };
+  symbols: {
+    functionName(pc: bigint): string | undefined;
+    location(pc: bigint): { file: string; line: number } | undefined;
+  };
+}
+
+export interface TrapFeedEntry {
+  persona: string;
+  vcpu: number;
+  /** Virtual nanoseconds since boot. */
+  time: number;
+  pc: string;
+  symbol?: string;
+  class: string;
+  summary: string;
+  channel?: { id: number; dir: 'send' | 'receive'; peer: string };
+  source?: { path: string; line: number };
+}
+
+export interface TrapBatch {
+  entries: TrapFeedEntry[];
+  dropped: number;
+  counts: Record<string, Record<string, number>>;
+}
+
+/** The contract's trap classes, by the emulator's. */
+const CONTRACT_CLASS: Readonly<Record<TrapClass, string>> = {
+  [TrapClass.Hypercall]: 'hypercall',
+  [TrapClass.Semihosting]: 'other',
+  [TrapClass.Svc]: 'svc',
+  [TrapClass.Undefined]: 'undefined',
+  [TrapClass.Breakpoint]: 'other',
+  [TrapClass.InstructionAbort]: 'abort',
+  [TrapClass.DataAbort]: 'abort',
+  [TrapClass.Irq]: 'irq',
+  [TrapClass.SysReg]: 'sysreg',
+  [TrapClass.Mmio]: 'device',
+  [TrapClass.Wfi]: 'wfi',
+  [TrapClass.IsolationViolation]: 'isolation',
+  [TrapClass.Unknown]: 'other',
+  [TrapClass.Channel]: 'channel',
+};
+
+export function contractClass(c: TrapClass): string {
+  return CONTRACT_CLASS[c] ?? 'other';
+}
+
+/** Counter ticks (62.5 MHz) to nanoseconds. */
+function ticksToNs(ticks: bigint): number {
+  return Number((ticks * 1_000_000_000n) / COUNTER_HZ);
+}
+
+export const TRAP_BATCH_LIMIT = 500;
+
+export class TrapFeed {
+  /** Per persona index: the seq of the last record handed out. */
+  private readonly seen = new Map<number, number>();
+  private readonly names: TrapNames;
+
+  constructor(private readonly personas: () => readonly FeedPersona[], channelName?: (id: number) => string | undefined) {
+    this.names = {
+      persona: (id) => this.personas().find((p) => p.index === id)?.name ?? `persona${id}`,
+      hypercall: (id) => hypercallName(id),
+      channel: channelName,
+    };
+  }
+
+  /** The records logged since the last call, or undefined when there are none. */
+  poll(limit: number = TRAP_BATCH_LIMIT): TrapBatch | undefined {
+    const fresh: { p: FeedPersona; r: TrapRecord }[] = [];
+    let dropped = 0;
+    const counts: TrapBatch['counts'] = {};
+    let any = false;
+    for (const p of this.personas()) {
+      const log = p.persona.trapLog;
+      const last = this.seen.get(p.index) ?? 0;
+      const total = log.total;
+      if (total !== last) any = true;
+      if (total > last) {
+        const records = log.since(last);
+        // Records the ring overwrote before we read them are counted, not sent.
+        dropped += total - last - records.length;
+        for (const r of records) fresh.push({ p, r });
+        this.seen.set(p.index, total);
+      }
+      const byClass: Record<string, number> = {};
+      log.counts().forEach((n, cls) => {
+        if (n > 0 && TRAP_CLASS_NAMES[cls as TrapClass] !== undefined) {
+          const name = contractClass(cls as TrapClass);
+          byClass[name] = (byClass[name] ?? 0) + n;
+        }
+      });
+      counts[p.name] = byClass;
+    }
+    if (!any) return undefined;
+    fresh.sort((a, b) => (a.r.vtime < b.r.vtime ? -1 : a.r.vtime > b.r.vtime ? 1 : a.p.index - b.p.index));
+    // Over the limit: the newest are sent (the view shows the latest; counts stay exact).
+    const sent = fresh.length > limit ? fresh.slice(fresh.length - limit) : fresh;
+    dropped += fresh.length - sent.length;
+    return { entries: sent.map(({ p, r }) => this.entry(p, r)), dropped, counts };
+  }
+
+  private entry(p: FeedPersona, r: TrapRecord): TrapFeedEntry {
+    const e: TrapFeedEntry = {
+      persona: p.name, vcpu: r.vcpu, time: ticksToNs(r.vtime), pc: `0x${r.pc.toString(16)}`,
+      class: contractClass(r.class), summary: detail(r, this.names),
+    };
+    const fn = p.symbols.functionName(r.pc);
+    if (fn) e.symbol = fn;
+    const loc = p.symbols.location(r.pc);
+    if (loc) e.source = { path: loc.file, line: loc.line };
+    if (r.class === TrapClass.Channel) e.channel = { id: Number(r.a0), dir: r.a1 === 0n ? 'send' : 'receive', peer: this.names.persona(Number(r.a3)) };
+    return e;
+  }
+
+  /** Forget what was handed out (a new launch). */
+  reset(): void {
+    this.seen.clear();
+  }
+}
