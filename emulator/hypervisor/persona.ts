@@ -104,6 +104,7 @@ export class Persona {
       onConsole: this.onConsole,
       // Deterministic mode: the RTC counts virtual seconds from a fixed date.
       nowSeconds: cfg.deterministic ? () => DETERMINISTIC_EPOCH_SECONDS + Number(this.vcpus[0]?.counter() ?? 0n) / Number(COUNTER_HZ) : undefined,
+      fwCfg: { config: { ramBytes: cfg.ramBytes, cpus: cfg.cpus }, dma: { read: (pa, n) => this.ramBytes(pa, n), write: (pa, b) => this.dmaWrite(pa, b) } },
     });
     // One clock for trap times and PERSONA_VTIME: ticks since the persona's (or its device's) start.
     const origin = cfg.clockOrigin ?? counterNow();
@@ -162,7 +163,8 @@ export class Persona {
     for (const r of regions) stage2.map(r);
     const tables = new Uint8Array(stage2.byteLength);
     tables.set(stage2.bytes());
-    const mmio = windows.map((w, i) => this.mmioWindow(w.name, i, w.base, w.size, w.stride, w.device));
+    // unicorn maps whole pages: a window smaller than a page (fw_cfg's 0x18 bytes) gets the page.
+    const mmio = windows.map((w, i) => this.mmioWindow(w.name, i, w.base, (w.size + 0xfffn) & ~0xfffn, w.stride, w.device));
 
     for (let i = 0; i < cfg.cpus; i++) {
       this.vcpus.push(new Vcpu({
@@ -273,6 +275,22 @@ export class Persona {
     Atomics.store(c, CONTROL.STATE, PERSONA_STATE.RUNNING);
     Atomics.notify(c, CONTROL.STATE);
     this.takeDoorbells();
+  }
+
+  /** RAM at guest-physical `pa` (a view), or undefined when the range is not all RAM. */
+  private ramBytes(pa: bigint, length: number): Uint8Array | undefined {
+    const off = pa - VIRT.ram.base;
+    if (off < 0n || off + BigInt(length) > BigInt(this.ram.byteLength)) return undefined;
+    return this.ram.subarray(Number(off), Number(off) + length);
+  }
+
+  /** A device's DMA write into RAM: translated code of that range is dropped on every vCPU. */
+  private dmaWrite(pa: bigint, bytes: Uint8Array): boolean {
+    const target = this.ramBytes(pa, bytes.length);
+    if (!target) return false;
+    target.set(bytes);
+    for (const v of this.vcpus) v.engine.invalidateCode(pa, pa + BigInt(bytes.length));
+    return true;
   }
 
   private isGuestMemory(a: bigint): boolean {

@@ -4,8 +4,7 @@
 // and phandle numbering (QEMU allocates from 0x8000), nodes in the order they appear in QEMU's blob.
 //
 // Deliberately different from QEMU's dump (the platform does not emulate these, or they are random):
-//   /fw-cfg@9020000          no fw_cfg device
-//   /platform-bus@c000000    no dynamic sysbus devices
+//   /platform-bus@c000000    present but always empty (no dynamic sysbus devices)
 //   /pl061@9030000, /gpio-keys  no PL061 GPIO
 //   /pmu                     no PMU emulation (as QEMU with pmu=off)
 //   /chosen kaslr-seed, rng-seed   random per boot in QEMU; our DTB is deterministic
@@ -30,6 +29,8 @@ export interface VirtDtbConfig {
 const PCIE_MMIO = { base: 0x1000_0000n, size: 0x2eff_0000n } as const;
 const PCIE_PIO = { base: 0x3eff_0000n, size: 0x1_0000n } as const;
 const PCIE_IRQ_SPI_FIRST = 3;
+/** The platform bus window (base_memmap[] VIRT_PLATFORM_BUS): described, never populated. */
+const PLATFORM_BUS = { base: 0x0c00_0000n, size: 0x0200_0000n } as const;
 const PCIE_INTX_LINES = 4;
 
 // GIC devicetree interrupt specifier (Linux dt-bindings/interrupt-controller/arm-gic.h).
@@ -106,6 +107,20 @@ export function buildVirtDtb(cfg: VirtDtbConfig): Uint8Array {
     .add(`memory@${hex(cfg.ramBase)}`)
     .setString('device_type', 'memory')
     .set('reg', reg2([cfg.ramBase, cfg.ramSize]));
+
+  root
+    .add('platform-bus@c000000')
+    .setU32('interrupt-parent', gicPh)
+    .setU32('ranges', 0, 0, Number(PLATFORM_BUS.base), Number(PLATFORM_BUS.size))
+    .setU32('#address-cells', 1)
+    .setU32('#size-cells', 1)
+    .setStrings('compatible', 'qemu,platform', 'simple-bus');
+
+  root
+    .add(`fw-cfg@${hex(VIRT.fwCfg.base)}`)
+    .setEmpty('dma-coherent')
+    .set('reg', reg2([VIRT.fwCfg.base, VIRT.fwCfg.size]))
+    .setString('compatible', 'qemu,fw-cfg-mmio');
 
   for (let i = 0; i < VIRT.virtioMmio.count; i++) {
     const base = VIRT.virtioMmio.base + BigInt(i) * VIRT.virtioMmio.size;

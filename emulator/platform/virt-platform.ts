@@ -1,5 +1,6 @@
 // The devices of one persona's `virt` board and the windows they occupy: the single place that puts
 // each device at its address (from virt-map.ts) and wires its interrupt line into the GIC.
+import { FwCfg, type FwCfgConfig, type GuestDma } from './fw-cfg';
 import { GicV2 } from './gicv2';
 import { GicV2mFrame } from './gicv2m';
 import type { AccessSize, MmioDevice } from './mmio';
@@ -22,6 +23,7 @@ export interface VirtDevices {
   gic: GicV2;
   uart: Pl011Uart;
   rtc: Pl031Rtc;
+  fwCfg: FwCfg;
   windows: DeviceWindow[];
 }
 
@@ -32,13 +34,18 @@ export interface VirtDeviceOptions {
   onConsole: (bytes: Uint8Array) => void;
   /** Wall-clock seconds for the RTC. */
   nowSeconds?: () => number;
+  /** What fw_cfg offers and its DMA path into guest RAM (absent: an empty board's, no DMA). */
+  fwCfg?: { config: FwCfgConfig; dma: GuestDma };
 }
+
+const NO_DMA: GuestDma = { read: () => undefined, write: () => false };
 
 export function createVirtDevices(o: VirtDeviceOptions): VirtDevices {
   const gic = new GicV2(o.cpus, o.currentCpu, o.onCpuIrqChange);
   const uart = new Pl011Uart({ onTransmit: o.onConsole, irq: (level) => gic.setLevel(IRQ.uart, level) });
   const rtc = new Pl031Rtc({ irq: (level) => gic.setLevel(IRQ.rtc, level), nowSeconds: o.nowSeconds ?? (() => Date.now() / 1000) });
   const virtio = new VirtioMmioEmpty();
+  const fwCfg = new FwCfg(o.fwCfg?.config ?? { ramBytes: 0n, cpus: o.cpus }, o.fwCfg?.dma ?? NO_DMA);
   const windows: DeviceWindow[] = [
     { name: 'gicd', base: VIRT.gicDist.base, size: VIRT.gicDist.size, device: gic.distributor },
     { name: 'gicc', base: VIRT.gicCpu.base, size: VIRT.gicCpu.size, device: gic.cpuInterface },
@@ -48,13 +55,14 @@ export function createVirtDevices(o: VirtDeviceOptions): VirtDevices {
     },
     { name: 'pl011', base: VIRT.uart.base, size: VIRT.uart.size, device: uart },
     { name: 'pl031', base: VIRT.rtc.base, size: VIRT.rtc.size, device: rtc },
+    { name: 'fw-cfg', base: VIRT.fwCfg.base, size: VIRT.fwCfg.size, device: fwCfg },
     {
       name: 'virtio-mmio', base: VIRT.virtioMmio.base, size: VIRT.virtioMmio.size * BigInt(VIRT.virtioMmio.count),
       device: virtio, stride: Number(VIRT.virtioMmio.size),
     },
     { name: 'pcie-ecam', base: VIRT.pcieEcam.base, size: VIRT.pcieEcam.size, device: new PcieEcamEmpty() },
   ];
-  return { gic, uart, rtc, windows };
+  return { gic, uart, rtc, fwCfg, windows };
 }
 
 /** Splits a 64-bit access to a 32-bit device into two 32-bit accesses (little-endian). */

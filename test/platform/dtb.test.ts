@@ -176,7 +176,8 @@ test('dtc decodes the virt DTB and sees the key nodes and properties', { skip: N
   ];
   for (const re of expect) assert.match(dts, re);
   assert.equal(dts.match(/virtio_mmio@/g)?.length, 32);
-  assert.doesNotMatch(dts, /fw-cfg/);
+  assert.match(dts, /fw-cfg@9020000 \{\n\t\tdma-coherent;\n\t\treg = <0x00 0x9020000 0x00 0x18>;\n\t\tcompatible = "qemu,fw-cfg-mmio";/);
+  assert.match(dts, /platform-bus@c000000 \{\n\t\tinterrupt-parent = <0x8003>;\n\t\tranges = <0x00 0x00 0xc000000 0x2000000>;/);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -317,7 +318,7 @@ test('dtbPlacement follows QEMU: RAM base for ELF/bios, 2 MiB-aligned after the 
 // (3) Against QEMU's own dump.
 
 /** Paths present in QEMU's tree that we leave out on purpose (see virt-dtb.ts). */
-const QEMU_ONLY_NODES = new Set(['/fw-cfg@9020000', '/platform-bus@c000000', '/pl061@9030000', '/gpio-keys', '/gpio-keys/poweroff', '/pmu']);
+const QEMU_ONLY_NODES = new Set(['/pl061@9030000', '/gpio-keys', '/gpio-keys/poweroff', '/pmu']);
 /** Properties that legitimately differ: random seeds, and enable-method QEMU omits for one CPU. */
 const PROP_ALLOW = (path: string, prop: string, cpus: number): boolean =>
   (path === '/chosen' && (prop === 'kaslr-seed' || prop === 'rng-seed')) || (cpus === 1 && /^\/cpus\/cpu@/.test(path) && prop === 'enable-method');

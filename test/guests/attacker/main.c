@@ -5,7 +5,7 @@
  *      stage-2 tables at 0xF0_0000_0000, kernel-style high addresses);
  *  (b) loads and stores in every channel window 0x0B000000 + n * 0x100000 it was not granted;
  *  (c) loads and stores on the vault (0x0A100000) and across the windows where assigned devices
- *      may sit, and on the virt board's holes (GICv2m, fw_cfg, GPIO);
+ *      may sit, and on the virt board's holes (GPIO, the empty platform bus);
  *  (d) instruction fetches from those places;
  * each from EL1 and again from EL0 — every one must take a synchronous external abort (checked:
  * EC, DFSC 0x10, FAR, WnR) that the attacker catches and skips. Then hypercalls: CHANNEL_INFO and
@@ -258,7 +258,7 @@ static void attack_memory(void)
         attempt(3, "device window", a, LD32);
     for (u64 a = 0x0A004000; a < 0x0B000000; a += step)
         attempt(3, "device window", a, LD32);
-    attempt(3, "fw_cfg", 0x09020000, LD32);
+    attempt(3, "platform bus", 0x0C000000, LD32);
     attempt(3, "GPIO", 0x09030000, LD32);
 
     /* (d) instruction fetches */
