@@ -2,7 +2,7 @@
 // run states (all-stop), guest output routed by persona, exception filters VS Code sent, trap rate.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RateMeter, SessionState } from '../../extension/src/debug/session-state';
+import { mergedExceptionFilters, RateMeter, SessionState } from '../../extension/src/debug/session-state';
 import { statusText } from '../../extension/src/views/status-text';
 
 const event = (name: string, body: unknown) => ({ type: 'event', event: name, body });
@@ -61,4 +61,13 @@ test('trap rate over a sliding window, and the status text', () => {
   assert.equal(t.text, '$(play) Persona running: personal work $(debug-pause) · 12.3k traps/s');
   assert.match(t.tooltip, /Running: personal\nPaused: work/);
   assert.equal(statusText('paused', [], 0).text, '$(debug-pause) Persona paused');
+});
+
+test('Break on This Trap Class adds its filter to the user\'s, keeping their conditions', () => {
+  const s = new SessionState('1', undefined);
+  s.toAdapter({ type: 'request', command: 'setExceptionBreakpoints', arguments: { filters: ['irq'], filterOptions: [{ filterId: 'hypercall', condition: 'id == 0x84000000' }] } });
+  assert.deepEqual(mergedExceptionFilters(s.uiExceptionFilters, s.uiExceptionFilterOptions, ['abort', 'hypercall', 'irq']), {
+    filters: ['irq', 'abort'],
+    filterOptions: [{ filterId: 'hypercall', condition: 'id == 0x84000000' }],
+  });
 });

@@ -7,6 +7,7 @@ import {
   type Disposable, type TextDocumentContentProvider,
 } from 'vscode';
 import type { SessionRegistry } from '../debug/session-registry';
+import { mergedExceptionFilters } from '../debug/session-state';
 import { exceptionFilterFor, type TrapNode } from '../views/trap-model';
 import { REVEAL_COMMAND, type TrapTreeProvider } from '../views/trap-view';
 import type { TrapEntry } from '../debug/device-events';
@@ -52,8 +53,7 @@ export function registerTrapCommands(registry: SessionRegistry, view: TrapTreePr
     const session = registry.currentSession;
     const state = registry.current;
     if (!session || !state) return;
-    const filters = [...new Set([...state.uiExceptionFilters, ...(extra.get(session.id) ?? [])])];
-    await session.customRequest('setExceptionBreakpoints', { filters });
+    await session.customRequest('setExceptionBreakpoints', mergedExceptionFilters(state.uiExceptionFilters, state.uiExceptionFilterOptions, extra.get(session.id) ?? []));
   };
   const followUi = registry.onDidChangeCurrent((s) => {
     s?.onExceptionFiltersSent.on(() => {

@@ -36,6 +36,8 @@ export class SessionState {
   stopReason: string | undefined;
   /** Exception filters the user chose in the BREAKPOINTS view (last setExceptionBreakpoints sent by VS Code). */
   uiExceptionFilters: string[] = [];
+  /** The same request's filters with conditions (filterOptions), passed on unchanged. */
+  uiExceptionFilterOptions: { filterId: string; condition?: string }[] = [];
 
   readonly onTraps = new Signal<TrapsBody>();
   readonly onState = new Signal<void>();
@@ -68,8 +70,11 @@ export class SessionState {
       this.onState.fire();
     }
     if (m.command === 'setExceptionBreakpoints') {
-      const filters = (m.arguments as { filters?: unknown } | undefined)?.filters;
+      const args = m.arguments as { filters?: unknown; filterOptions?: unknown } | undefined;
+      const filters = args?.filters;
       this.uiExceptionFilters = Array.isArray(filters) ? filters.filter((f): f is string => typeof f === 'string') : [];
+      const options = Array.isArray(args?.filterOptions) ? args.filterOptions as unknown[] : [];
+      this.uiExceptionFilterOptions = options.filter((o): o is { filterId: string; condition?: string } => typeof o === 'object' && o !== null && typeof (o as { filterId?: unknown }).filterId === 'string');
       this.onExceptionFiltersSent.fire(this.uiExceptionFilters);
     }
   }
@@ -96,6 +101,16 @@ export class SessionState {
     }
     this.onOutput.fire(o);
   }
+}
+
+/**
+ * The setExceptionBreakpoints arguments that keep what the user chose in VS Code and add `extra`
+ * filters (Break on This Trap Class): a filter the user gave a condition keeps it.
+ */
+export function mergedExceptionFilters(ui: readonly string[], uiOptions: readonly { filterId: string; condition?: string }[], extra: Iterable<string>): { filters: string[]; filterOptions: { filterId: string; condition?: string }[] } {
+  const withOptions = new Set(uiOptions.map((o) => o.filterId));
+  const filters = [...new Set([...ui, ...[...extra].filter((f) => !withOptions.has(f))])];
+  return { filters, filterOptions: uiOptions.map((o) => ({ ...o })) };
 }
 
 /** Requests that run the guest again (the adapter need not send `continued` for them). */
