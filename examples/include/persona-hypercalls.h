@@ -10,7 +10,7 @@
 
 /* ---- PSCI ---- */
 #define PSCI_VERSION                 0x84000000u /* PSCI version */
-#define PSCI_FEATURES                0x8400000Au /* whether a call is implemented (SMCCC 1.1 discovery asks for SMCCC_VERSION here) */
+#define PSCI_FEATURES                0x8400000Au /* whether a PSCI call is implemented, answered as QEMU 7.2 answers it */
 #define PSCI_CPU_SUSPEND             0x84000001u /* standby until an interrupt (every power state is a standby) */
 #define PSCI_CPU_SUSPEND64           0xC4000001u /* CPU_SUSPEND, 64-bit convention */
 #define PSCI_CPU_OFF                 0x84000002u /* power the calling vCPU off */

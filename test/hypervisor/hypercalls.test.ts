@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hypercall, hypercallIds, hypercallName, UNKNOWN_HYPERCALL, type HypercallPlatform } from '../../emulator/hypervisor/hypercalls/table';
+import { hypercall, hypercallIds, hypercallName, psciFeatureAdvertised, UNKNOWN_HYPERCALL, type HypercallPlatform } from '../../emulator/hypervisor/hypercalls/table';
 import { PSCI, PSCI_RET } from '../../emulator/hypervisor/hypercalls/psci';
 import { SMCCC } from '../../emulator/hypervisor/hypercalls/smccc';
 
@@ -34,8 +34,20 @@ test('versions: PSCI 1.1 and SMCCC 1.1', () => {
   assert.equal(call(PSCI.MIGRATE_INFO_TYPE).x0, 2n);
 });
 
-test('PSCI_FEATURES answers for every function in the table and NOT_SUPPORTED otherwise', () => {
-  for (const id of hypercallIds()) assert.equal(call(PSCI.FEATURES, [BigInt(id), 0n, 0n]).x0, PSCI_RET.SUCCESS, hypercallName(id));
+test('PSCI_FEATURES answers as QEMU 7.2: the PSCI calls it implements, NOT_SUPPORTED for the rest', () => {
+  // QEMU 7.2 target/arm/psci.c: PSCI_FEATURES -> 0 for exactly these.
+  const qemu: number[] = [PSCI.VERSION, PSCI.FEATURES, PSCI.CPU_SUSPEND, PSCI.CPU_SUSPEND64, PSCI.CPU_OFF, PSCI.CPU_ON, PSCI.CPU_ON64,
+    PSCI.AFFINITY_INFO, PSCI.AFFINITY_INFO64, PSCI.MIGRATE_INFO_TYPE, PSCI.SYSTEM_OFF, PSCI.SYSTEM_RESET];
+  for (const id of hypercallIds()) {
+    const want = qemu.includes(id) ? PSCI_RET.SUCCESS : PSCI_RET.NOT_SUPPORTED;
+    assert.equal(call(PSCI.FEATURES, [BigInt(id), 0n, 0n]).x0, want, hypercallName(id));
+    assert.equal(psciFeatureAdvertised(id), want === PSCI_RET.SUCCESS, hypercallName(id));
+  }
+  // Linux's boot probes: SMCCC_VERSION (so it assumes SMCCC 1.0), CPU_SUSPEND64, SYSTEM_SUSPEND64, SYSTEM_RESET2_64.
+  assert.equal(call(PSCI.FEATURES, [BigInt(SMCCC.VERSION), 0n, 0n]).x0, PSCI_RET.NOT_SUPPORTED);
+  assert.equal(call(PSCI.FEATURES, [BigInt(PSCI.CPU_SUSPEND64), 0n, 0n]).x0, PSCI_RET.SUCCESS);
+  assert.equal(call(PSCI.FEATURES, [BigInt(PSCI.SYSTEM_SUSPEND64), 0n, 0n]).x0, PSCI_RET.NOT_SUPPORTED);
+  assert.equal(call(PSCI.FEATURES, [BigInt(PSCI.SYSTEM_RESET2_64), 0n, 0n]).x0, PSCI_RET.NOT_SUPPORTED);
   assert.equal(call(PSCI.FEATURES, [0x8400_00ffn, 0n, 0n]).x0, PSCI_RET.NOT_SUPPORTED);
   assert.equal(call(SMCCC.ARCH_FEATURES, [0x8000_8000n, 0n, 0n]).x0, -1n);
   assert.equal(call(SMCCC.ARCH_FEATURES, [BigInt(SMCCC.VERSION), 0n, 0n]).x0, 0n);

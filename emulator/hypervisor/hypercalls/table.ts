@@ -120,6 +120,21 @@ function whoami(c: HypercallCall): HypercallResult {
   return { x0: PERSONA_RET.SUCCESS, x1: BigInt(s.personaId), x2: lo, x3: hi };
 }
 
+/**
+ * The ids PSCI_FEATURES reports, as QEMU 7.2's TCG PSCI does (target/arm/psci.c): a Linux kernel's
+ * boot probes (SMCCC_VERSION, CPU_SUSPEND64, SYSTEM_SUSPEND64, SYSTEM_RESET2) then see what they see
+ * on QEMU. Calls outside this set may still be answered when made (SMCCC_VERSION, SYSTEM_RESET2).
+ */
+const QEMU_PSCI_FEATURES: ReadonlySet<number> = new Set([
+  PSCI.VERSION, PSCI.FEATURES, PSCI.CPU_SUSPEND, PSCI.CPU_SUSPEND64, PSCI.CPU_OFF, PSCI.CPU_ON, PSCI.CPU_ON64,
+  PSCI.AFFINITY_INFO, PSCI.AFFINITY_INFO64, PSCI.MIGRATE_INFO_TYPE, PSCI.SYSTEM_OFF, PSCI.SYSTEM_RESET,
+]);
+
+/** Whether PSCI_FEATURES reports `id` (QEMU 7.2's set). */
+export function psciFeatureAdvertised(id: number): boolean {
+  return QEMU_PSCI_FEATURES.has(id >>> 0);
+}
+
 const PSCI_RESET = 'the guest requested a reset (PSCI SYSTEM_RESET); Persona stops here';
 const PSCI_RESET2 = 'the guest requested a reset (PSCI SYSTEM_RESET2); Persona stops here';
 
@@ -133,9 +148,10 @@ const ENTRIES: HypercallEntry[] = [
   },
   { id: PSCI.VERSION, name: 'PSCI_VERSION', family: 'PSCI', summary: 'PSCI version', args: [], returns: 'x0 = 0x10001 (PSCI 1.1)', handler: () => ok(PSCI_VERSION_1_1) },
   {
-    id: PSCI.FEATURES, name: 'PSCI_FEATURES', family: 'PSCI', summary: 'whether a call is implemented (SMCCC 1.1 discovery asks for SMCCC_VERSION here)',
-    args: ['function id'], returns: 'x0 = 0 when implemented (CPU_SUSPEND: original power-state format), else NOT_SUPPORTED',
-    handler: (c) => ok(byId.has(Number(c.args[0] & 0xffff_ffffn)) ? PSCI_RET.SUCCESS : PSCI_RET.NOT_SUPPORTED),
+    id: PSCI.FEATURES, name: 'PSCI_FEATURES', family: 'PSCI', summary: 'whether a PSCI call is implemented, answered as QEMU 7.2 answers it',
+    args: ['function id'],
+    returns: 'x0 = 0 for the PSCI calls QEMU 7.2 implements (VERSION, FEATURES, CPU_SUSPEND, CPU_OFF, CPU_ON, AFFINITY_INFO, MIGRATE_INFO_TYPE, SYSTEM_OFF, SYSTEM_RESET; CPU_SUSPEND: original power-state format), else NOT_SUPPORTED — so SMCCC_VERSION and SYSTEM_RESET2 are not advertised and Linux sees SMCCC 1.0, as on QEMU',
+    handler: (c) => ok(QEMU_PSCI_FEATURES.has(Number(c.args[0] & 0xffff_ffffn)) ? PSCI_RET.SUCCESS : PSCI_RET.NOT_SUPPORTED),
   },
   { id: PSCI.CPU_SUSPEND, name: 'PSCI_CPU_SUSPEND', family: 'PSCI', summary: 'standby until an interrupt (every power state is a standby)', args: ['power state', 'entry point', 'context id'], returns: 'x0 = SUCCESS after the wake-up', handler: suspend },
   { id: PSCI.CPU_SUSPEND64, name: 'PSCI_CPU_SUSPEND64', family: 'PSCI', summary: 'CPU_SUSPEND, 64-bit convention', args: ['power state', 'entry point', 'context id'], returns: 'x0 = SUCCESS after the wake-up', handler: suspend },
