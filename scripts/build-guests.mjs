@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // Builds the example and test guests (bare-metal AArch64 ELFs for the QEMU virt board) into
-// build/guests/<name>.elf. Incremental: a guest is rebuilt only when one of its sources, the shared
+// build/guests/<name>.elf, and the Linux user programs (LINUX_PROGRAMS) into build/guests/<name>.elf
+// plus an initramfs build/guests/<name>.cpio holding it as /init. Incremental: a guest is rebuilt only when one of its sources, the shared
 // library/headers, the linker script or this script is newer than its .elf.
 //
 //   node scripts/build-guests.mjs [--force] [name...]
 //
 // Exit codes: 0 ok, 1 compile error (compiler output printed), 2 cross compiler missing.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, accessSync, constants } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, accessSync, constants, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpioNewc } from './cpio.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'build/guests');
@@ -40,6 +42,14 @@ const GUESTS = {
   hvcfuzz: ['test/guests/hvcfuzz/main.c', 'test/guests/hvcfuzz/validate.h', 'examples/lib/persona-calls.c', 'examples/lib/persona-calls.h'],
   idle: ['test/guests/idle/main.c', 'examples/lib/persona-calls.c', 'examples/lib/persona-calls.h', 'examples/lib/fdt.c', 'examples/lib/fdt.h'],
 };
+
+// name -> its files: static Linux programs (no libc, raw syscalls), each packed as /init of an
+// initramfs for `persona run <Image> --initrd build/guests/<name>.cpio`.
+const LINUX_PROGRAMS = {
+  'linux-init': ['test/guests/linux-init/init.c'],
+};
+const LINUX_FLAGS = ['-static', '-nostdlib', '-ffreestanding', '-O2', '-g', '-fno-pie', '-no-pie', '-fno-stack-protector',
+  '-Wl,--build-id=none', '-Wall', '-Wextra'];
 
 const LIB = ['start.S', 'vectors.S', 'exc.c', 'string.c', 'gic.c', 'printf.c'].map((f) => `examples/lib/${f}`);
 const LDSCRIPT = 'examples/lib/virt.ld';
@@ -86,34 +96,52 @@ function onPath(cmd) {
 function compile(name, sources) {
   const out = join(outDir, `${name}.elf`);
   const units = sources.filter((f) => !f.endsWith('.h'));
-  const args = [...FLAGS, `-I${INCLUDE}`, '-T', LDSCRIPT, '-o', out, ...units, ...LIB];
+  const args = LINUX_PROGRAMS[name]
+    ? [...LINUX_FLAGS, '-o', out, ...units]
+    : [...FLAGS, `-I${INCLUDE}`, '-T', LDSCRIPT, '-o', out, ...units, ...LIB];
   return new Promise((resolve) => {
     const p = spawn(CC, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     p.stdout.on('data', (d) => (text += d));
     p.stderr.on('data', (d) => (text += d));
     p.on('error', (e) => resolve({ name, ok: false, text: String(e) }));
-    p.on('close', (code) => resolve({ name, ok: code === 0, text }));
+    p.on('close', (code) => {
+      if (code === 0 && LINUX_PROGRAMS[name]) packInitramfs(name, out);
+      resolve({ name, ok: code === 0, text });
+    });
   });
 }
 
+/** build/guests/<name>.cpio: the program as /init, with the /dev/console it writes to. */
+function packInitramfs(name, elf) {
+  const cpio = cpioNewc([
+    { name: 'dev', mode: 0o040755 },
+    { name: 'dev/console', mode: 0o020600, rdev: [5, 1] },
+    { name: 'init', mode: 0o100755, data: readFileSync(elf) },
+  ]);
+  writeFileSync(join(outDir, `${name}.cpio`), cpio);
+  console.log(`packed build/guests/${name}.cpio`);
+}
+
+const ALL = { ...GUESTS, ...LINUX_PROGRAMS };
 const argv = process.argv.slice(2);
 const force = argv.includes('--force');
 const wanted = argv.filter((a) => !a.startsWith('--'));
 for (const n of wanted) {
-  if (!GUESTS[n]) {
-    console.error(`persona: unknown guest '${n}' (known: ${Object.keys(GUESTS).join(', ')})`);
+  if (!ALL[n]) {
+    console.error(`persona: unknown guest '${n}' (known: ${Object.keys(ALL).join(', ')})`);
     process.exit(1);
   }
 }
 
 const shared = Math.max(...sharedInputs().map(mtime));
-const stale = Object.entries(GUESTS).filter(([name, srcs]) => {
+const stale = Object.entries(ALL).filter(([name, srcs]) => {
   if (wanted.length && !wanted.includes(name)) return false;
   if (force) return true;
   let built;
   try {
     built = statSync(join(outDir, `${name}.elf`)).mtimeMs;
+    if (LINUX_PROGRAMS[name]) built = Math.min(built, statSync(join(outDir, `${name}.cpio`)).mtimeMs);
   } catch {
     return true;
   }

@@ -27,13 +27,17 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'resume', value: 'FILE', help: 'continue a persona from a snapshot written by `persona snapshot` (instead of an image)' },
   { name: 'deterministic', help: 'virtual time from executed instructions: the same run gives the same output and trap log (hash printed)' },
   { name: 'bootargs', value: 'TEXT', help: 'kernel command line in the DTB\'s /chosen' },
+  { name: 'append', value: 'TEXT', help: 'the same as --bootargs (QEMU\'s name for it)' },
+  { name: 'initrd', value: 'FILE', help: 'initial RAM disk for a Linux Image, placed as QEMU places it (linux,initrd-start/end in /chosen)' },
   { name: 'format', value: 'elf|image|raw', help: 'image format (default: detected)' },
   { name: 'load-address', value: 'ADDR', help: 'where a raw binary loads (default: RAM base)' },
   { name: 'bios', value: 'FILE', help: 'boot firmware as QEMU\'s -bios does: FILE at flash address 0 (e.g. U-Boot\'s u-boot.bin), the DTB at the RAM base' },
   { name: 'help', help: 'show this help' },
 ];
 
-const USAGE = 'usage: persona run <elf|Image|bin|device.json> | --bios <firmware.bin> [--ram 128M] [--cpus N] [--max-seconds S] [--trace traps.json] [--log-traps]';
+const USAGE = 'usage: persona run <elf|Image|bin|device.json> | --bios <firmware.bin> [--ram 128M] [--cpus N] [--bootargs TEXT] [--initrd FILE] [--max-seconds S] [--trace traps.json] [--log-traps]';
+/** Options that shape a persona at boot: a snapshot or a manifest fixes them instead. */
+const BOOT_OPTIONS = ['ram', 'cpus', 'bootargs', 'append', 'initrd', 'format', 'load-address'];
 /** One host buffer backs guest RAM, and a typed array holds at most 4 GiB. */
 const MAX_RAM = 4n << 30n;
 
@@ -58,7 +62,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const snapshot = resumeFrom ? readPersonaSnapshot(resumeFrom) : undefined;
   const path = snapshot ? snapshot.identity.image : bios ?? positional[0]!;
   if (snapshot) {
-    for (const o of ['ram', 'cpus', 'bootargs', 'format', 'load-address']) {
+    for (const o of BOOT_OPTIONS) {
       if (options.has(o)) throw new UsageError(`persona run: --${o} cannot change a resumed persona (the snapshot fixes it)`);
     }
   }
@@ -70,13 +74,16 @@ export async function runCommand(argv: string[]): Promise<number> {
   const format = opt('format') as ImageFormatOption | undefined;
   if (format && !['elf', 'image', 'raw'].includes(format)) throw new UsageError(`--format: "${format}" must be elf, image or raw`);
   const rawAddress = opt('load-address') ? parseAddress(opt('load-address')!, '--load-address') : undefined;
+  if (options.has('bootargs') && options.has('append')) throw new UsageError('persona run: give the command line once, with --bootargs or --append');
+  const cmdline = opt('bootargs') ?? opt('append');
+  const initrdPath = opt('initrd');
   const tracePath = opt('trace');
   const logTraps = options.has('log-traps');
   const deterministic = snapshot ? snapshot.identity.deterministic : options.has('deterministic');
 
   if (!snapshot && statSync(path).isDirectory()) throw new UsageError(`persona run: ${path} is a directory, not a guest image`);
   if (!snapshot && !bios && path.endsWith('.json')) {
-    for (const o of ['ram', 'cpus', 'bootargs', 'format', 'load-address']) {
+    for (const o of BOOT_OPTIONS) {
       if (options.has(o)) throw new UsageError(`persona run: --${o} does not apply to a device manifest: set it per persona in ${path}`);
     }
     return runDevice(loadManifest(path), { maxSeconds, tracePath, logTraps, deterministic });
@@ -100,7 +107,8 @@ export async function runCommand(argv: string[]): Promise<number> {
 
   const persona = new Persona({
     id: 0, name: snapshot?.identity.name ?? (basename(path).replace(/\.[^.]*$/, '') || 'guest'), ramBytes: ram, cpus, image,
-    bootargs: snapshot ? snapshot.identity.bootargs : opt('bootargs'),
+    bootargs: snapshot ? snapshot.identity.bootargs : cmdline,
+    initrd: initrdPath ? { path: initrdPath, bytes: readFileSync(initrdPath) } : undefined,
     trapLogCapacity: tracePath ? 1 << 20 : undefined,
     deterministic,
     onConsole: (b) => { process.stdout.write(b); },
@@ -109,7 +117,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     restorePersona(persona, snapshot, resumeFrom);
     process.stderr.write(`persona: resumed ${persona.name} from ${resumeFrom} (taken ${snapshot.header.takenAt})\n`);
   }
-  const bootargs = snapshot ? snapshot.identity.bootargs : opt('bootargs');
+  const bootargs = snapshot ? snapshot.identity.bootargs : cmdline;
   const control = serveControl(async (req) => {
     if (req.persona !== undefined && req.persona !== persona.name) return { ok: false, error: `this run has one persona, "${persona.name}"` };
     const bytes = await persona.atSafePoint(() => savePersona(persona, req.file, { image: path, bootargs, deterministic }));

@@ -35,7 +35,7 @@ export function planDevice(m: DeviceManifest, o: { capacity: number; paused?: bo
       ...m.channels.filter((c) => !c.between.includes(index)).map((c) => ({ base: c.base, size: c.sizeBytes, owner: c.between[0], what: `channel ${c.name}` })),
     ];
     return {
-      id: index, name: p.name, image: p.image, bios: p.bios, ramBytes: p.ramBytes, cpus: p.cpus, bootargs: p.bootargs,
+      id: index, name: p.name, image: p.image, bios: p.bios, ramBytes: p.ramBytes, cpus: p.cpus, bootargs: p.bootargs, initrd: p.initrd,
       maxSeconds: o.maxSeconds, clockOrigin, deterministic: o.deterministic ?? false,
       control: handles[index]!.control, trapLog: handles[index]!.trapLog.buffer as SharedArrayBuffer,
       channels: channels.filter((c) => c.spec.between.includes(index)).map((c) => {
@@ -67,6 +67,7 @@ export function personaFromInit(init: PersonaWorkerInit, onConsole: (bytes: Uint
   const lines: ((level: boolean) => void)[] = [];
   const persona = new Persona({
     id: init.id, name: init.name, ramBytes: init.ramBytes, cpus: init.cpus, image, bootargs: init.bootargs,
+    initrd: init.initrd === undefined ? undefined : { path: init.initrd, bytes: readFileSync(init.initrd) },
     clockOrigin: init.clockOrigin, deterministic: init.deterministic, onConsole,
     links: {
       control: init.control,

@@ -26,6 +26,8 @@ export interface PersonaSpec {
   ramBytes: bigint;
   cpus: number;
   bootargs?: string;
+  /** Absolute path of an initrd for a Linux Image. */
+  initrd?: string;
 }
 
 export interface ChannelSpec {
@@ -74,7 +76,7 @@ const DEVICE_WINDOWS: readonly { base: bigint; end: bigint }[] = [
 /** The fields each part of a manifest may have (docs/manifest.schema.json lists the same; a test checks). */
 export const MANIFEST_FIELDS = {
   manifest: ['device', 'personas', 'channels', 'devices'],
-  persona: ['name', 'image', 'bios', 'arch', 'ram', 'cpus', 'bootargs'],
+  persona: ['name', 'image', 'bios', 'arch', 'ram', 'cpus', 'bootargs', 'initrd'],
   channel: ['name', 'between', 'size', 'spi'],
   device: ['name', 'kind', 'owner', 'base', 'size', 'spi', 'id', 'data'],
 } as const;
@@ -164,6 +166,7 @@ export function parseManifest(text: string, file: string): DeviceManifest {
     if (o.image !== undefined && o.bios !== undefined) c.fail(w, 'give "image" or "bios", not both (a kernel for the firmware to load is not supported yet)');
     const bios = o.bios !== undefined;
     const image = bios ? c.string(o.bios, `${w}.bios`) : o.image === undefined ? c.fail(`${w}.image`, 'missing: give the guest image (or "bios" for firmware)') : c.string(o.image, `${w}.image`);
+    const initrd = o.initrd === undefined ? undefined : c.string(o.initrd, `${w}.initrd`);
     const arch = o.arch === undefined ? 'aarch64' : c.string(o.arch, `${w}.arch`);
     if (arch !== 'aarch64') c.fail(`${w}.arch`, `"${arch}" is not supported yet: personas run aarch64 guests`);
     const ramBytes = c.size(o.ram, `${w}.ram`, DEFAULT_RAM_BYTES);
@@ -176,6 +179,7 @@ export function parseManifest(text: string, file: string): DeviceManifest {
       ramBytes,
       cpus: c.integer(o.cpus, `${w}.cpus`, 1, 8, 1),
       bootargs: o.bootargs === undefined ? undefined : c.string(o.bootargs, `${w}.bootargs`),
+      initrd: initrd === undefined ? undefined : isAbsolute(initrd) ? initrd : resolve(dirname(file), initrd),
     };
   });
   const names = personas.map((p) => p.name);

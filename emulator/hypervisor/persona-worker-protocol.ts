@@ -25,6 +25,8 @@ export interface PersonaWorkerInit {
   ramBytes: bigint;
   cpus: number;
   bootargs?: string;
+  /** Path of an initrd for a Linux Image. */
+  initrd?: string;
   maxSeconds?: number;
   /** Counter value all personas of the device measure trap times from. */
   clockOrigin: bigint;

@@ -5,8 +5,9 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { counterNow, ticksToMicros } from '../arch/aarch64/generic-timer';
 import { Stage2Tables, type Stage2Region } from '../arch/aarch64/stage2';
 import { INSTRUCTIONS_PER_TICK, Vcpu, type GuestMemoryRegion, type MmioWindow } from '../arch/aarch64/vcpu';
+import { hex, ImageFormatError } from '../loader/errors';
 import type { GuestImage } from '../loader/types';
-import { buildVirtDtb, dtbPlacement, elfLeavesRoomForDtb } from '../platform/virt-dtb';
+import { buildVirtDtb, dtbPlacement, elfLeavesRoomForDtb, initrdPlacement } from '../platform/virt-dtb';
 import { createVirtDevices, readWide, writeWide, type VirtDevices } from '../platform/virt-platform';
 import { COUNTER_HZ, VIRT } from '../platform/virt-map';
 import { packAccess, TrapLog } from './trap-log';
@@ -36,6 +37,8 @@ export interface PersonaConfig {
   cpus: number;
   image: GuestImage;
   bootargs?: string;
+  /** An initial RAM disk for a Linux Image (cpio, possibly compressed): placed as QEMU places it. */
+  initrd?: { path: string; bytes: Uint8Array };
   trapLogCapacity?: number;
   tcgBufferBytes?: number;
   /** Guest console output (UART and semihosting), in order. */
@@ -307,10 +310,11 @@ export class Persona {
       target.set(s.data, off);
       target.fill(0, off + s.data.length, off + Number(s.memSize));
     }
-    const dtb = buildVirtDtb({ ramBase: VIRT.ram.base, ramSize: cfg.ramBytes, cpus: cfg.cpus, bootargs: cfg.bootargs });
+    const initrd = cfg.initrd && this.placeInitrd(img, cfg.initrd.path, cfg.initrd.bytes, cfg.ramBytes);
+    const dtb = buildVirtDtb({ ramBase: VIRT.ram.base, ramSize: cfg.ramBytes, cpus: cfg.cpus, bootargs: cfg.bootargs, initrd });
     let dtbAddress: bigint | undefined;
     if (img.isLinux) {
-      dtbAddress = dtbPlacement(VIRT.ram.base, cfg.ramBytes, img.end, dtb.length, true);
+      dtbAddress = dtbPlacement(VIRT.ram.base, cfg.ramBytes, img.end, dtb.length, true, initrd ? initrd.end - initrd.start : 0n);
     } else {
       const low = img.segments.reduce((m, s) => (s.paddr < m ? s.paddr : m), img.end);
       if (elfLeavesRoomForDtb(VIRT.ram.base, low, img.end, dtb.length)) dtbAddress = VIRT.ram.base;
@@ -320,6 +324,22 @@ export class Persona {
     boot.resetToEntry(img.entry, img.isLinux ? dtbAddress ?? 0n : 0n);
     boot.power = 'on';
     return dtbAddress;
+  }
+
+  /**
+   * Copies an initrd where QEMU puts it for a Linux boot (after the kernel, at least half of RAM or
+   * 128 MiB up) and returns the range `/chosen` announces. Only Linux Images take one, as on QEMU.
+   */
+  private placeInitrd(img: GuestImage, path: string, bytes: Uint8Array, ramBytes: bigint): { start: bigint; end: bigint } {
+    if (!img.isLinux) throw new ImageFormatError(path, `an initrd needs a Linux Image to boot; ${img.path} is ${img.format === 'raw' ? 'a raw binary' : 'an ELF'} (QEMU ignores an initrd there too)`);
+    const start = initrdPlacement(VIRT.ram.base, ramBytes, img.end);
+    const end = start + BigInt(bytes.length);
+    const ramEnd = VIRT.ram.base + ramBytes;
+    if (end > ramEnd) {
+      throw new ImageFormatError(path, `the initrd (${bytes.length} bytes) does not fit in RAM at ${hex(start)}: RAM ends at ${hex(ramEnd)} (give the persona more RAM)`);
+    }
+    this.ram.set(bytes, Number(start - VIRT.ram.base));
+    return { start, end };
   }
 
   private onTrap(out: TrapOutcome, v: Vcpu): boolean {
