@@ -133,7 +133,7 @@ export async function runDevice(manifest: DeviceManifest, o: DeviceRunOptions): 
     process.stderr.write(`persona: wrote ${events} trace events to ${o.tracePath}\n`);
   }
   for (const p of personas) {
-    process.stderr.write(`${trapSummaryTable(p.trapLog.counts(), p.name)}\n  exit: ${describeExit(p.exit!)}\n`);
+    process.stderr.write(`${trapSummaryTable(p.trapLog.counts(), p.name, { records: p.trapLog.recent(), names: trapNames })}\n  exit: ${describeExit(p.exit!)}\n`);
   }
   // Isolation violations matter on any device: name them, not just count them.
   const violations = mergedTraps(device).filter((r) => r.class === TrapClass.IsolationViolation);

@@ -154,7 +154,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     const { events } = await writeChromeTrace(tracePath, persona.trapLog.recent(), names);
     process.stderr.write(`persona: wrote ${events} trace events to ${tracePath}\n`);
   }
-  process.stderr.write(`${trapSummaryTable(persona.trapLog.counts(), persona.name)}\n`);
+  process.stderr.write(`${trapSummaryTable(persona.trapLog.counts(), persona.name, { records: persona.trapLog.recent(), names })}\n`);
   if (deterministic) process.stderr.write(`trap log hash: ${trapLogHash([persona.trapLog])}\n`);
   persona.close();
   return reportExit(exit);

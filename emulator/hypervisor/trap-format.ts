@@ -223,7 +223,7 @@ function group(n: number): string {
  *   mmio          1,200   97.2%
  * ```
  */
-export function trapSummaryTable(counts: TrapCounts, personaName: string): string {
+export function trapSummaryTable(counts: TrapCounts, personaName: string, detail?: SummaryDetail): string {
   const rows: [string, number][] = [];
   let total = 0;
   counts.forEach((n, cls) => {
@@ -235,10 +235,13 @@ export function trapSummaryTable(counts: TrapCounts, personaName: string): strin
   if (total === 0) return `traps in ${personaName}: none`;
   const nameWidth = Math.max(...rows.map(([name]) => name.length));
   const countWidth = Math.max(...rows.map(([, n]) => group(n).length));
-  const lines = [`traps in ${personaName}: ${group(total)}`];
+  const top = detail ? topLabels(detail) : undefined;
+  const kept = detail && detail.records.length < total ? ` (names: the last ${group(detail.records.length)} traps)` : '';
+  const lines = [`traps in ${personaName}: ${group(total)}${top && top.size ? kept : ''}`];
   for (const [name, n] of rows) {
     const pct = `${((100 * n) / total).toFixed(1)}%`;
-    lines.push(`  ${name.padEnd(nameWidth)}  ${group(n).padStart(countWidth)}  ${pct.padStart(6)}`);
+    const names = top?.get(name);
+    lines.push(`  ${name.padEnd(nameWidth)}  ${group(n).padStart(countWidth)}  ${pct.padStart(6)}${names ? `  ${names}` : ''}`.trimEnd());
   }
   return lines.join('\n');
 }
@@ -246,4 +249,54 @@ export function trapSummaryTable(counts: TrapCounts, personaName: string): strin
 /** The class-specific part of a record alone (`PSCI_VERSION() -> 0x10001`), for a debugger's stop description. */
 export function trapSummary(r: TrapRecord, names: TrapNames): string {
   return detail(r, names);
+}
+
+/** The records behind a summary's names (a trap log's ring) and how to name them. */
+export interface SummaryDetail {
+  records: readonly TrapRecord[];
+  names: TrapNames;
+  /** Names shown per class (default 4). */
+  perClass?: number;
+}
+
+/** What one trap was, within its class: the hypercall, system register, device register, INTID. */
+export function trapLabel(r: TrapRecord, names: TrapNames): string | undefined {
+  switch (r.class) {
+    case TrapClass.Hypercall:
+      return hypercallName(r, names);
+    case TrapClass.Semihosting:
+      return semihostingOpName(low32(r.a0));
+    case TrapClass.SysReg: {
+      const a = sysRegAccessOf(low32(r.a0));
+      return sysregName(a.op0, a.op1, a.crn, a.crm, a.op2);
+    }
+    case TrapClass.Mmio:
+      return registerLabel(Number(r.a0), r.a1, r.persona, names);
+    case TrapClass.Irq:
+      return `INTID ${r.a0}`;
+    default:
+      return undefined;
+  }
+}
+
+/** Class name -> "PSCI_FEATURES (4), PSCI_VERSION (1), ..." (most frequent first). */
+function topLabels(d: SummaryDetail): Map<string, string> {
+  const byClass = new Map<string, Map<string, number>>();
+  for (const r of d.records) {
+    const label = trapLabel(r, d.names);
+    if (label === undefined) continue;
+    const cls = TRAP_CLASS_NAMES[r.class] ?? `class${r.class}`;
+    let m = byClass.get(cls);
+    if (!m) byClass.set(cls, (m = new Map()));
+    m.set(label, (m.get(label) ?? 0) + 1);
+  }
+  const out = new Map<string, string>();
+  const n = d.perClass ?? 4;
+  for (const [cls, m] of byClass) {
+    const sorted = [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const shown = sorted.slice(0, n).map(([label, c]) => `${label} (${group(c)})`);
+    if (sorted.length > n) shown.push(`+${sorted.length - n} more`);
+    out.set(cls, shown.join(', '));
+  }
+  return out;
 }

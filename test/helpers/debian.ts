@@ -1,6 +1,7 @@
 // Third-party guests from Debian for the tests, fetched by scripts/debian-packages.mjs (a private
 // apt cache in .cache/debian/; no system change). Tests skip only when the archive is unreachable.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PERSONA, ROOT } from './project';
 
@@ -23,6 +24,16 @@ export function ubootBin(): { path: string; version: string } | { skip: string }
   const p = debianPackage('u-boot-qemu');
   if ('skip' in p) return p;
   return { path: join(p.root, 'usr', 'lib', 'u-boot', 'qemu_arm64', 'u-boot.bin'), version: p.version };
+}
+
+/** Debian's current arm64 kernel (linux-image-*-arm64, its /boot only): the path of its vmlinuz, a plain arm64 Image. */
+export function debianKernel(): { vmlinuz: string; version: string } | { skip: string } {
+  const p = debianPackage('linux-image-*-arm64', ['--only', './boot']);
+  if ('skip' in p) return p;
+  const boot = join(p.root, 'boot');
+  const name = readdirSync(boot).find((f) => f.startsWith('vmlinuz-'));
+  if (!name) throw new Error(`${p.package} ${p.version} has no boot/vmlinuz-* in ${p.root}`);
+  return { vmlinuz: join(boot, name), version: `${p.package} ${p.version}` };
 }
 
 /**

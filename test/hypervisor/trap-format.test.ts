@@ -70,3 +70,28 @@ test('summary table: only non-zero classes, aligned', () => {
   assert.equal(table, ['traps in work: 1,234', '  hypercall     12    1.0%', '  irq           22    1.8%', '  mmio       1,200   97.2%'].join('\n'));
   assert.equal(trapSummaryTable(new Array<number>(TRAP_CLASS_COUNT).fill(0), 'idle'), 'traps in idle: none');
 });
+
+test('summary table with names: the most frequent hypercalls, registers and INTIDs of each class', () => {
+  const counts = new Array<number>(TRAP_CLASS_COUNT).fill(0);
+  const records: TrapRecord[] = [];
+  const add = (n: number, p: Partial<TrapRecord>) => {
+    for (let i = 0; i < n; i++) records.push(rec(p));
+    counts[p.class!] += n;
+  };
+  add(3, { class: TrapClass.Mmio, a0: 0n, a1: 0x18n, a3: BigInt(packAccess(4, false)) });
+  add(2, { class: TrapClass.Mmio, a0: 0n, a1: 0n, a3: BigInt(packAccess(1, true)) });
+  add(1, { class: TrapClass.Hypercall, a0: 0x8400_0000n });
+  add(1, { class: TrapClass.Irq, a0: 27n });
+  add(1, { class: TrapClass.DataAbort });
+  const table = trapSummaryTable(counts, 'work', { records, names });
+  assert.equal(table, [
+    'traps in work: 8',
+    '  hypercall   1   12.5%  PSCI_VERSION (1)',
+    '  data-abort  1   12.5%',
+    '  irq         1   12.5%  INTID 27 (1)',
+    '  mmio        5   62.5%  pl011.UARTFR (3), pl011.UARTDR (2)',
+  ].join('\n'));
+  // Fewer records than traps (the ring overwrote the oldest): the header says what the names cover.
+  counts[TrapClass.Mmio] += 1000;
+  assert.match(trapSummaryTable(counts, 'work', { records, names, perClass: 1 }), /^traps in work: 1,008 \(names: the last 8 traps\)\n[^]*mmio\s+1,005\s+99\.7%  pl011\.UARTFR \(3\), \+1 more$/);
+});
