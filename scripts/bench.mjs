@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { runProblem, timedRun, versionOf } from './bench/proc.mjs';
 import { cell, fmt, summary, table } from './bench/stats.mjs';
 import { DEVICE_HEADERS, DEVICE_KEYS, deviceGuests, runDevice } from './bench/device.mjs';
+import { DEBIAN_KEYS, debianMeasures } from './bench/debian-guests.mjs';
 import { DAP_HEADERS, DAP_KEYS, runDap } from './bench/dap.mjs';
 import { UBOOT_KEYS, runUboot } from './bench/uboot.mjs';
 
@@ -30,7 +31,8 @@ const QEMU = process.env.PERSONA_BENCH_QEMU || 'qemu-system-aarch64'; // overrid
 const QEMU_ARGS = ['-M', 'virt', '-cpu', 'cortex-a72', '-nographic', '-kernel'];
 const TICK_HZ = 62.5e6; // CNTVCT_EL0 on virt (QEMU and persona)
 const COMPUTE_GINSN = 1.49; // instructions in bench.elf, in G
-const QEMU_KEYS = ['compute', 'startup', 'hvc', 'svc', 'uart']; // the device measures: DEVICE_KEYS
+// The device measures: DEVICE_KEYS; Debian's own guests (scripts/bench/debian-guests.mjs): DEBIAN_KEYS.
+const QEMU_KEYS = ['compute', 'startup', 'hvc', 'svc', 'uart', ...DEBIAN_KEYS];
 
 // ---- arguments ----
 const argv = process.argv.slice(2);
@@ -101,6 +103,8 @@ const MEASURES = [
     },
   },
 ].filter((m) => !opt.only || opt.only.includes(m.key));
+const debian = debianMeasures(DEBIAN_KEYS.filter((k) => !opt.only || opt.only.includes(k)), { log: (s) => process.stderr.write(`bench: ${s}\n`) });
+MEASURES.push(...debian.measures);
 const DEVICE = DEVICE_KEYS.filter((k) => !opt.only || opt.only.includes(k));
 const DAP = DAP_KEYS.filter((k) => !opt.only || opt.only.includes(k));
 const UBOOT = !opt.only || opt.only.includes('uboot');
@@ -110,8 +114,8 @@ if (unknown.length) usage(`--only: unknown measure '${unknown[0]}' (known: ${[..
 
 // ---- set-up: guests, persona, QEMU ----
 const elf = (g) => join(root, 'build/guests', `${g}.elf`);
-const guests = [...new Set([...MEASURES.map((m) => m.guest), ...deviceGuests(DEVICE), ...(DAP.length ? ['bench'] : [])])];
-const built = spawnSync(process.execPath, [join(root, 'scripts/build-guests.mjs'), ...guests], {
+const guests = [...new Set([...MEASURES.filter((m) => m.guest).map((m) => m.guest), ...deviceGuests(DEVICE), ...(DAP.length ? ['bench'] : [])])];
+const built = guests.length === 0 ? { status: 0 } : spawnSync(process.execPath, [join(root, 'scripts/build-guests.mjs'), ...guests], {
   cwd: root, stdio: 'inherit',
 });
 const missing = guests.filter((g) => !existsSync(elf(g)));
@@ -134,14 +138,15 @@ if (MEASURES.length || UBOOT) console.log(`bench: QEMU: ${qemuVersion ?? 'not fo
 if (qemuVersion && !/version 7\.2/.test(qemuVersion)) console.log('bench: note: the anchors were measured with QEMU 7.2');
 
 const personaRun = (m) =>
-  timedRun(persona, ['run', elf(m.guest), '--max-seconds', String(opt.maxSeconds)], {
-    cwd: root, timeoutMs: (opt.maxSeconds + 15) * 1000,
+  timedRun(persona, [...(m.personaArgs ?? ['run', elf(m.guest)]), '--max-seconds', String(opt.maxSeconds)], {
+    cwd: root, timeoutMs: (opt.maxSeconds + 15) * 1000, stopAt: m.stopAt,
   });
-const qemuRun = (m) => timedRun(QEMU, [...QEMU_ARGS, elf(m.guest)], { cwd: root, timeoutMs: opt.maxSeconds * 1000 });
+const qemuRun = (m) => timedRun(QEMU, m.qemuArgs ?? [...QEMU_ARGS, elf(m.guest)], { cwd: root, timeoutMs: opt.maxSeconds * 1000, stopAt: m.stopAt });
 
 // ---- run ----
 const problems = []; // correctness or run failures: make the bench fail
 const notes = [];
+if (debian.skipped) notes.push(debian.skipped);
 const results = {};
 const t0 = Date.now();
 for (const m of MEASURES) {

@@ -6,10 +6,12 @@ const HEAD = 64 * 1024;
 const TAIL = 8 * 1024;
 
 /**
- * Runs cmd with args; resolves { ms, code, signal, timedOut, bytes, text, stderr, error }.
- * `text` is stdout (head + tail if it was longer than HEAD + TAIL) with CRs removed.
+ * Runs cmd with args; resolves { ms, code, signal, timedOut, bytes, text, stderr, error, markMs }.
+ * `text` is stdout (head + tail if it was longer than HEAD + TAIL) with CRs removed. With `stopAt`
+ * (a RegExp), `markMs` is the time from spawn to the first stdout that matches it, and the process
+ * is killed there.
  */
-export function timedRun(cmd, args, { cwd, timeoutMs }) {
+export function timedRun(cmd, args, { cwd, timeoutMs, stopAt }) {
   return new Promise((resolve) => {
     let head = Buffer.alloc(0);
     let tail = Buffer.alloc(0);
@@ -17,6 +19,8 @@ export function timedRun(cmd, args, { cwd, timeoutMs }) {
     let stderr = '';
     let timedOut = false;
     let error = null;
+    let markMs = null;
+    let recent = ''; // the last stretch of stdout, for stopAt matches across chunk boundaries
     const t0 = process.hrtime.bigint();
     const p = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const timer = setTimeout(() => {
@@ -25,6 +29,13 @@ export function timedRun(cmd, args, { cwd, timeoutMs }) {
     }, timeoutMs);
     p.stdout.on('data', (d) => {
       bytes += d.length;
+      if (stopAt && markMs === null) {
+        recent = (recent + d.toString('latin1')).slice(-4096);
+        if (stopAt.test(recent)) {
+          markMs = Number(process.hrtime.bigint() - t0) / 1e6;
+          p.kill('SIGKILL');
+        }
+      }
       if (head.length < HEAD) {
         const take = Math.min(HEAD - head.length, d.length);
         head = Buffer.concat([head, d.subarray(0, take)]);
@@ -41,7 +52,7 @@ export function timedRun(cmd, args, { cwd, timeoutMs }) {
       clearTimeout(timer);
       const sep = bytes > head.length + tail.length ? '\n[...]\n' : '';
       const text = (head.toString('latin1') + sep + tail.toString('latin1')).replace(/\r/g, '');
-      resolve({ ms, code, signal, timedOut, bytes, text, stderr, error });
+      resolve({ ms, code, signal, timedOut, bytes, text, stderr, error, markMs });
     });
   });
 }
@@ -57,6 +68,7 @@ export function versionOf(cmd) {
 export function runProblem(r, what) {
   if (r.error) return `${what}: could not start (${r.error.message})`;
   if (r.timedOut) return `${what}: killed after the time limit`;
+  if (r.markMs != null) return null; // killed on purpose when the line it waited for appeared
   if (r.code !== 0) {
     const err = r.stderr.trim().split('\n').slice(-3).join(' | ');
     return `${what}: exit ${r.code ?? r.signal}${err ? ` (${err})` : ''}`;
