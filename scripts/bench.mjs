@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Persona vs QEMU, side by side in the same run (speed is measured here, never in tests).
 //
-//   node scripts/bench.mjs [--quick | --runs N] [--only compute,startup,hvc,svc,uart,parallel,channel,deterministic,dap,uboot,lsp]
+//   node scripts/bench.mjs [--quick | --runs N] [--only compute,startup,hvc,svc,uart,linux-boot,linux-panic,parallel,channel,deterministic,dap,uboot,lsp]
 //                          [--max-seconds S]
 //
 // Each measure runs persona and qemu-system-aarch64 (7.2, -M virt -cpu cortex-a72 -nographic
 // -kernel X, TCG) interleaved N times (default 5, --quick 3) and reports the median with min/max,
-// because the host is noisy. Guests are build/guests/bench*.elf (test/guests/bench*/), built first.
+// because the host is noisy. Guests are build/guests/bench*.elf (test/guests/bench*/), built first,
+// and Debian's arm64 kernel (scripts/bench/debian-guests.mjs: spawn to "Booting Linux", to the
+// root-fs panic; same image and command line for both).
 // Then the device measures (scripts/bench/device.mjs, persona only): two personas computing in
 // parallel vs one, channel round trips, --deterministic vs free running; same runs and medians.
 // Then the debugger measures (scripts/bench/dap.mjs): `persona dap` against gdb-multiarch + QEMU.

@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { debianKernel } from '../helpers/debian';
+import { ConsoleSession, debianKernel, ubootBin } from '../helpers/debian';
 import { hasQemu, ROOT, runPersona } from '../helpers/project';
 
 const kernel = debianKernel();
@@ -99,4 +99,37 @@ test('with an initramfs the kernel runs our /init: its output, then power-off by
   const calls = hypercalls(r.traps);
   assert.equal(calls[calls.length - 1], 'PSCI_SYSTEM_OFF -> 0x0');
   assert.ok(r.traps.some((e) => e.name === 'svc'), 'init\'s system calls from EL0 are svc traps');
+});
+
+test('two personas at once: U-Boot in personal, Debian\'s kernel with an initramfs in work', { skip, timeout: 240_000 }, async (t) => {
+  const uboot = ubootBin();
+  if ('skip' in uboot) return t.skip(uboot.skip);
+  const dir = mkdtempSync(join(tmpdir(), 'persona-two-'));
+  const manifest = join(dir, 'phone.json');
+  writeFileSync(manifest, JSON.stringify({
+    device: 'phone',
+    personas: [
+      { name: 'personal', bios: uboot.path },
+      { name: 'work', image: vmlinuz, bootargs: CMDLINE, initrd: INITRAMFS },
+    ],
+  }));
+  const s = new ConsoleSession(['run', manifest, '--max-seconds', '200']);
+  try {
+    await s.waitFor(/personal +[^\n]*Hit any key to stop autoboot/, 120_000);
+    s.type(' '); // console input goes to the first persona
+    await s.waitFor(/personal +[^\n]*=> $/m, 60_000);
+    await s.waitFor(/work +[^\n]*persona-init: hello from user space, PID 1/, 180_000);
+    await s.waitFor(/work +[^\n]*reboot: Power down/, 30_000);
+    s.type('poweroff\n');
+    assert.equal(await s.exited, 0, s.stderr);
+    assert.match(s.stdout, /work +[^\n]*Booting Linux on physical CPU/);
+    assert.match(s.stdout, /work +[^\n]*psci: SMC Calling Convention v1\.0/);
+    assert.match(s.stderr, /traps in personal:/);
+    assert.match(s.stderr, /traps in work: [\d,]+\n\s+hypercall\s+7\s+[\d.]+%  PSCI_FEATURES \(4\)/);
+    assert.match(s.stderr, /traps in work:[^]*exit: the guest powered off \(PSCI SYSTEM_OFF\)/);
+    assert.doesNotMatch(s.stderr, /isolation violations|internal error|guest stopped/);
+  } finally {
+    s.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
