@@ -17,7 +17,7 @@ const vmlinuz = 'skip' in kernel ? '' : kernel.vmlinuz;
 const CMDLINE = 'console=ttyAMA0 panic=-1';
 const INITRAMFS = join(ROOT, 'build', 'guests', 'linux-init.cpio');
 
-interface TraceEvent { name: string; args: Record<string, string | number> }
+interface TraceEvent { name: string; tid: number; args: Record<string, string | number> }
 
 /** persona run with a Chrome trace of every trap; returns the run and the trap events. */
 function boot(extra: string[]): { code: number | null; stdout: string; stderr: string; traps: TraceEvent[] } {
@@ -99,6 +99,20 @@ test('with an initramfs the kernel runs our /init: its output, then power-off by
   const calls = hypercalls(r.traps);
   assert.equal(calls[calls.length - 1], 'PSCI_SYSTEM_OFF -> 0x0');
   assert.ok(r.traps.some((e) => e.name === 'svc'), 'init\'s system calls from EL0 are svc traps');
+});
+
+test('--cpus 2: the kernel brings up its second CPU with PSCI CPU_ON, as on QEMU -smp 2', { skip }, () => {
+  const r = boot(['--cpus', '2']);
+  assert.equal(r.code, 0, `exit ${r.code}\n${r.stderr.slice(-2000)}`);
+  assert.match(r.stdout, /CPU1: Booted secondary processor 0x0+1 \[0x410fd083\]/);
+  assert.match(r.stdout, /smp: Brought up 1 node, 2 CPUs/);
+  assert.match(r.stdout, /Kernel panic - not syncing: VFS: Unable to mount root fs/);
+  assertClean(r);
+  const calls = hypercalls(r.traps);
+  assert.ok(calls.includes('PSCI_CPU_ON64 -> 0x0'), calls.join('\n'));
+  // Both vCPUs take the virtual timer's interrupt (its PPI is banked per CPU).
+  const timerCpus = new Set(r.traps.filter((e) => e.name === 'irq' && e.args.intid === 27).map((e) => e.tid));
+  assert.equal(timerCpus.size, 2);
 });
 
 test('two personas at once: U-Boot in personal, Debian\'s kernel with an initramfs in work', { skip, timeout: 240_000 }, async (t) => {
