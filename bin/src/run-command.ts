@@ -105,8 +105,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stderr.write(`persona: ${path} is neither ELF nor a Linux Image: loading it as a raw binary at 0x${image.entry.toString(16)} (--format chooses)\n`);
   }
 
+  // The name drops an extension (hello.elf -> hello), not a version (vmlinuz-6.1.0-56-arm64 stays whole).
   const persona = new Persona({
-    id: 0, name: snapshot?.identity.name ?? (basename(path).replace(/\.[^.]*$/, '') || 'guest'), ramBytes: ram, cpus, image,
+    id: 0, name: snapshot?.identity.name ?? (basename(path).replace(/\.[A-Za-z][A-Za-z0-9]*$/, '') || 'guest'), ramBytes: ram, cpus, image,
     bootargs: snapshot ? snapshot.identity.bootargs : cmdline,
     initrd: initrdPath ? { path: initrdPath, bytes: readFileSync(initrdPath) } : undefined,
     trapLogCapacity: tracePath ? 1 << 20 : undefined,
