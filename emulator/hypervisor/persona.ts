@@ -76,6 +76,8 @@ export class Persona {
   readonly ram: Uint8Array;
   readonly flash: Uint8Array;
   readonly dtbAddress: bigint | undefined;
+  /** Where the initrd was placed (guest-physical), as /chosen names it. */
+  readonly initrd: { start: bigint; end: bigint } | undefined;
   private current = 0;
   private ending: PersonaExit | undefined;
   private readonly deviceNames: string[] = [];
@@ -100,6 +102,8 @@ export class Persona {
     this.trapLog = cfg.links ? TrapLog.attach(cfg.links.trapLog) : new TrapLog(cfg.trapLogCapacity);
     this.ram = new Uint8Array(Number(cfg.ramBytes));
     this.flash = new Uint8Array(Number(VIRT.flash.size));
+    // Before any vCPU exists: a bad initrd is an input error, with nothing to clean up.
+    this.initrd = cfg.initrd && this.placeInitrd(cfg.image, cfg.initrd.path, cfg.initrd.bytes, cfg.ramBytes);
     this.devices = createVirtDevices({
       cpus: cfg.cpus,
       currentCpu: () => this.current,
@@ -310,7 +314,7 @@ export class Persona {
       target.set(s.data, off);
       target.fill(0, off + s.data.length, off + Number(s.memSize));
     }
-    const initrd = cfg.initrd && this.placeInitrd(img, cfg.initrd.path, cfg.initrd.bytes, cfg.ramBytes);
+    const initrd = this.initrd;
     const dtb = buildVirtDtb({ ramBase: VIRT.ram.base, ramSize: cfg.ramBytes, cpus: cfg.cpus, bootargs: cfg.bootargs, initrd });
     let dtbAddress: bigint | undefined;
     if (img.isLinux) {

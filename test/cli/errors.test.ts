@@ -104,3 +104,19 @@ test('an older unicorn is refused with a clear message', (t) => {
   assertNoStackTrace(r.stderr);
   assert.match(r.stderr, /is unicorn 2\.0; Persona needs 2\.1 or newer/);
 });
+
+test('--initrd and the command line: misuse is one line and exit 2', () => {
+  const initrd = join(dir, 'initrd.cpio');
+  writeFileSync(initrd, new Uint8Array(64));
+  const cases: [string[], RegExp][] = [
+    [['run', guest('hello'), '--initrd', initrd], /ImageFormatError: .*initrd\.cpio: an initrd needs a Linux Image to boot; .*hello\.elf is an ELF/],
+    [['run', guest('hello'), '--initrd', join(dir, 'missing.cpio')], /ENOENT.*missing\.cpio/],
+    [['run', guest('hello'), '--bootargs', 'a', '--append', 'b'], /give the command line once, with --bootargs or --append/],
+  ];
+  for (const [args, want] of cases) {
+    const r = runPersona(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, want);
+    assertNoStackTrace(r.stderr);
+  }
+});
