@@ -9,13 +9,13 @@ import { loadGuestImage } from '../../emulator/loader/image';
 import { VIRT } from '../../emulator/platform/virt-map';
 import { guest } from '../helpers/project';
 
-function boot(name: string): { p: Persona; out: () => string; symbol: (n: string) => bigint } {
+function boot(name: string, deterministic = false): { p: Persona; out: () => string; symbol: (n: string) => bigint } {
   const path = guest(name);
   const image = loadGuestImage(path, readFileSync(path), {
     regions: [{ name: 'flash', base: VIRT.flash.base, size: VIRT.flash.size }, { name: 'ram', base: VIRT.ram.base, size: 128n << 20n }],
   });
   const chunks: Buffer[] = [];
-  const p = new Persona({ id: 0, name, ramBytes: 128n << 20n, cpus: 1, image, onConsole: (b) => chunks.push(Buffer.from(b)) });
+  const p = new Persona({ id: 0, name, ramBytes: 128n << 20n, cpus: 1, image, deterministic, onConsole: (b) => chunks.push(Buffer.from(b)) });
   const symbol = (n: string) => {
     const s = image.symbols.find((x) => x.name === n);
     assert.ok(s, `symbol ${n}`);
@@ -73,6 +73,25 @@ test('instruction steps: sequential, into a call, and on to the end', async () =
     assert.equal(pcs[5], symbol('uart_puts'));
     const end = await p.runUntilStop();
     assert.equal(end.kind, 'halted');
+  } finally {
+    p.close();
+  }
+});
+
+test('slices that end at block boundaries resume exactly while a breakpoint is set (unicorn skips the PC sync with code hooks)', async () => {
+  // A deterministic persona ends every quantum at a block boundary through the native guard;
+  // an unhit breakpoint puts a code hook in place. Before the guard wrote the PC itself, resuming
+  // re-ran earlier instructions and hello's kprintf padding loop ran ~150 million times.
+  const plain = boot('hello');
+  const expected = await plain.p.run();
+  plain.p.close();
+  const { p, out, symbol } = boot('hello', true);
+  try {
+    p.setBreakpoints([symbol('exception_handler')]);
+    let exit;
+    for (let quanta = 0; !exit && quanta < 200_000; quanta++) exit = p.stepQuantum(97n);
+    assert.deepEqual(exit, expected);
+    assert.equal(out(), plain.out());
   } finally {
     p.close();
   }

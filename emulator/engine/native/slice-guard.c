@@ -22,6 +22,10 @@
 
 typedef struct uc_struct uc_engine;
 typedef int (*uc_emu_stop_fn)(uc_engine *uc);
+typedef int (*uc_reg_write_fn)(uc_engine *uc, int regid, const void *value);
+
+/* UC_ARM64_REG_PC (unicorn/arm64.h): personas run AArch64 guests. */
+#define UC_ARM64_REG_PC 260
 
 struct persona_guard {
     volatile uint32_t stop;     /* non-zero: stop at the next block boundary (the alarm's deadline) */
@@ -30,6 +34,7 @@ struct persona_guard {
     uint64_t budget;            /* stop once icount reaches it (deterministic slices); 0: none */
     uint32_t reserved;
     uc_emu_stop_fn emu_stop;
+    uc_reg_write_fn reg_write;
     pthread_mutex_t lock;
     pthread_cond_t wake;
     int64_t deadline_ns;        /* CLOCK_MONOTONIC; INT64_MAX when disarmed */
@@ -47,11 +52,16 @@ static int64_t now_ns(void)
 void persona_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
     struct persona_guard *g = user;
-    (void)address;
     volatile uint32_t *c = g->control;
     if ((g->budget && g->icount >= g->budget) || __atomic_load_n(&g->stop, __ATOMIC_RELAXED)
         || (c && (__atomic_load_n(&c[0], __ATOMIC_RELAXED) | __atomic_load_n(&c[1], __ATOMIC_RELAXED)))) {
         __atomic_store_n(&g->stop, 0, __ATOMIC_RELAXED);
+        /* While any UC_HOOK_CODE hook exists (a debugger's breakpoints or planted steps), unicorn
+         * does not put the PC back to the block's start when it leaves at the block's entry check:
+         * the PC would be whatever it last synced, often an earlier block, and resuming would run
+         * instructions twice (measured: a corrupted loop counter in kprintf, only with a breakpoint
+         * set). Writing the PC here makes it exact in every case. */
+        g->reg_write(uc, UC_ARM64_REG_PC, &address);
         g->emu_stop(uc); /* the block does not run now, so it is not counted */
         return;
     }
@@ -95,12 +105,14 @@ struct persona_guard *persona_guard_new(const char *library, volatile uint32_t *
     if (!lib)
         return NULL;
     uc_emu_stop_fn stop = (uc_emu_stop_fn)dlsym(lib, "uc_emu_stop");
-    if (!stop)
+    uc_reg_write_fn reg_write = (uc_reg_write_fn)dlsym(lib, "uc_reg_write");
+    if (!stop || !reg_write)
         return NULL;
     struct persona_guard *g = calloc(1, sizeof *g);
     if (!g)
         return NULL;
     g->emu_stop = stop;
+    g->reg_write = reg_write;
     g->control = control;
     g->deadline_ns = INT64_MAX;
     pthread_condattr_t attr;
