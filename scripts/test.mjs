@@ -20,5 +20,6 @@ function find(dir) {
 }
 const filter = process.argv.slice(2);
 const files = find(join(root, 'out/test')).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x))).sort();
-const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', cwd: root });
+// A test that hangs (a lost debugger stop, say) fails after 10 minutes instead of holding CI.
+const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);
