@@ -12,7 +12,7 @@ import { sysRegKeyOf, type SysRegEncoding } from './sysreg-key';
 
 export { sysRegKeyOf } from './sysreg-key';
 import {
-  A64, UC_CTL_WRITE_CPU_MODEL, UC_CTL_WRITE_TB_FLUSH, UC_CTL_WRITE_TB_REMOVE_CACHE, UC_CTL_WRITE_TCG_BUFFER_SIZE,
+  A64, UC_CTL_WRITE_CPU_MODEL, UC_CTL_WRITE_TB_FLUSH, UC_CTL_WRITE_TLB_FLUSH, UC_CTL_WRITE_TB_REMOVE_CACHE, UC_CTL_WRITE_TCG_BUFFER_SIZE,
   UC_ERR_NAMES, UC_HOOK_BLOCK, UC_HOOK_CODE, UC_HOOK_INSN, UC_HOOK_INTR,
 } from './unicorn-constants';
 
@@ -183,6 +183,11 @@ export class UnicornEngine {
 
   flushCode(): void {
     this.check('uc_ctl(TB_FLUSH)', this.f.ctl(this.handle, UC_CTL_WRITE_TB_FLUSH) as number);
+  }
+
+  /** Drops cached translations of guest addresses: after the hypervisor changes stage-2 tables. */
+  flushTlb(): void {
+    this.check('uc_ctl(TLB_FLUSH)', this.f.ctl(this.handle, UC_CTL_WRITE_TLB_FLUSH) as number);
   }
 
   // ---- registers ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { hex, ImageFormatError } from '../loader/errors';
 import type { GuestImage } from '../loader/types';
 import { buildVirtDtb, dtbPlacement, elfLeavesRoomForDtb, initrdPlacement } from '../platform/virt-dtb';
 import { createVirtDevices, readWide, writeWide, type VirtDevices } from '../platform/virt-platform';
-import { COUNTER_HZ, VIRT } from '../platform/virt-map';
+import { COUNTER_HZ, FLASH_BANK_BYTES, VIRT } from '../platform/virt-map';
 import { packAccess, TrapLog } from './trap-log';
 import { TrapClass } from './trap-class';
 import { TrapDispatcher } from './trap-dispatcher';
@@ -78,6 +78,8 @@ export class Persona {
   readonly dtbAddress: bigint | undefined;
   /** Where the initrd was placed (guest-physical), as /chosen names it. */
   readonly initrd: { start: bigint; end: bigint } | undefined;
+  /** Stage-2 tables and their bytes as the vCPUs see them (flash banks change access as they change mode). */
+  private stage2: { tables: Stage2Tables; mapped: Uint8Array } | undefined;
   private current = 0;
   private ending: PersonaExit | undefined;
   private readonly deviceNames: string[] = [];
@@ -112,6 +114,11 @@ export class Persona {
       // Deterministic mode: the RTC counts virtual seconds from a fixed date.
       nowSeconds: cfg.deterministic ? () => DETERMINISTIC_EPOCH_SECONDS + Number(this.vcpus[0]?.counter() ?? 0n) / Number(COUNTER_HZ) : undefined,
       fwCfg: { config: { ramBytes: cfg.ramBytes, cpus: cfg.cpus }, dma: { read: (pa, n) => this.ramBytes(pa, n), write: (pa, b) => this.dmaWrite(pa, b) } },
+      flash: {
+        memory: this.flash,
+        onModeChange: (bank, readArray) => this.setFlashAccess(bank, readArray),
+        onContentsChange: (address, length) => { for (const v of this.vcpus) v.engine.invalidateCode(address, address + BigInt(length)); },
+      },
     });
     // One clock for trap times and PERSONA_VTIME: ticks since the persona's (or its device's) start.
     const origin = cfg.clockOrigin ?? counterNow();
@@ -146,6 +153,11 @@ export class Persona {
     this.dispatcher = new TrapDispatcher(this.trapLog, this.id, clock, {
       hypercalls, writeConsole: (b) => this.onConsole(b), semihostingHandles: this.semihostingHandles,
       foreignOwner: (ipa) => foreign.find((f) => ipa >= f.base && ipa < f.base + f.size)?.owner,
+      romDevice: (ipa) => {
+        const i = this.devices.windows.findIndex((w) => w.rom && ipa >= w.base && ipa < w.base + w.size);
+        const w = this.devices.windows[i];
+        return w?.rom ? { index: i, base: w.base, device: w.rom } : undefined;
+      },
     });
 
     // Guest-physical memory: flash, RAM, and the channel segments this persona was granted.
@@ -156,7 +168,7 @@ export class Persona {
     ];
     const windows = [
       ...this.devices.windows,
-      ...(cfg.links?.ownedDevices ?? []).map((d) => ({ name: d.name, base: d.base, size: d.size, device: d.device, stride: undefined })),
+      ...(cfg.links?.ownedDevices ?? []).map((d) => ({ name: d.name, base: d.base, size: d.size, device: d.device, stride: undefined, rom: undefined })),
     ];
     // Stage 2 maps exactly what exists for this persona: anything else (another persona's device or
     // channel, RAM past the end) faults into the hypervisor.
@@ -165,13 +177,22 @@ export class Persona {
       { base: VIRT.flash.base, size: VIRT.flash.size, device: false },
       { base: VIRT.ram.base, size: cfg.ramBytes, device: false },
       ...(cfg.links?.channels ?? []).map((c) => ({ base: c.end.base, size: c.end.size, device: false })),
-      ...windows.map((w) => ({ base: w.base, size: (w.size + 0xfffn) & ~0xfffn, device: true })),
+      ...windows.filter((w) => !w.rom).map((w) => ({ base: w.base, size: (w.size + 0xfffn) & ~0xfffn, device: true })),
     ];
     for (const r of regions) stage2.map(r);
     const tables = new Uint8Array(stage2.byteLength);
     tables.set(stage2.bytes());
+    this.stage2 = { tables: stage2, mapped: tables };
+    // Flash banks start in read-array mode: readable and executable, every write a command that traps.
+    this.devices.flash.forEach((f, bank) => this.setFlashAccess(bank, f.inReadArray));
     // unicorn maps whole pages: a window smaller than a page (fw_cfg's 0x18 bytes) gets the page.
-    const mmio = windows.map((w, i) => this.mmioWindow(w.name, i, w.base, (w.size + 0xfffn) & ~0xfffn, w.stride, w.device));
+    // ROM devices (flash) are memory: their faulting accesses come through the trap handlers.
+    const mmio = windows.flatMap((w, i) => {
+      if (!w.rom) return [this.mmioWindow(w.name, i, w.base, (w.size + 0xfffn) & ~0xfffn, w.stride, w.device)];
+      this.deviceNames[i] = w.name;
+      this.deviceObjects[i] = w.device;
+      return [];
+    });
 
     for (let i = 0; i < cfg.cpus; i++) {
       this.vcpus.push(new Vcpu({
@@ -282,6 +303,17 @@ export class Persona {
     Atomics.store(c, CONTROL.STATE, PERSONA_STATE.RUNNING);
     Atomics.notify(c, CONTROL.STATE);
     this.takeDoorbells();
+  }
+
+  /**
+   * A flash bank changed mode: read-only in stage 2 in read-array mode (reads and code at full speed,
+   * writes trap as commands), no access in command mode (every access traps to the device).
+   */
+  private setFlashAccess(bank: number, readArray: boolean): void {
+    if (!this.stage2) return; // during construction: applied once the tables exist
+    const base = VIRT.flash.base + BigInt(bank) * FLASH_BANK_BYTES;
+    this.stage2.tables.setAccess(this.stage2.mapped, base, FLASH_BANK_BYTES, readArray ? 'ro' : 'none');
+    for (const v of this.vcpus) v.engine.flushTlb();
   }
 
   /** RAM at guest-physical `pa` (a view), or undefined when the range is not all RAM. */

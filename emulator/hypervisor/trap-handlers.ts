@@ -8,6 +8,9 @@ import { TrapClass } from './trap-class';
 import { hypercall, UNKNOWN_HYPERCALL, type HypercallPlatform } from './hypercalls/table';
 import { semihostingCall, type SemihostingHost } from './semihosting';
 import { packAccess } from './trap-log';
+import { EC } from '../arch/aarch64/vcpu';
+import type { MmioDevice } from '../platform/mmio';
+import { readWide, writeWide } from '../platform/virt-platform';
 
 /** What handlers may use of the persona. */
 export interface TrapContext {
@@ -18,6 +21,8 @@ export interface TrapContext {
   semihostingHandles: Map<number, boolean>;
   /** The persona that owns a guest-physical address this persona may not touch, if any. */
   foreignOwner(ipa: bigint): number | undefined;
+  /** The ROM device (flash bank) at a guest-physical address, with its device index for records. */
+  romDevice(ipa: bigint): { index: number; base: bigint; device: MmioDevice } | undefined;
 }
 
 export type TrapHandler = (trap: Trap, vcpu: Vcpu, ctx: TrapContext) => TrapOutcome;
@@ -61,10 +66,36 @@ function reflect(t: Trap, vcpu: Vcpu): TrapOutcome {
 }
 
 function reflectAbort(t: Trap, vcpu: Vcpu, ctx: TrapContext): TrapOutcome {
-  if (t.targetEl !== 1) return reflectStage2Abort(t, vcpu, ctx);
+  if (t.targetEl !== 1) return romDeviceAccess(t, vcpu, ctx) ?? reflectStage2Abort(t, vcpu, ctx);
   // A stage-1 fault is the guest's own: it goes back as is.
   t.a0 = BigInt(t.esr); t.a1 = t.far;
   t.a2 = vcpu.reflect({ esr: t.esr, far: t.far, returnAddress: t.pc });
+  return RESUME;
+}
+
+/**
+ * A stage-2 fault on a ROM device (flash: a write in read-array mode, any access in command mode)
+ * is emulated like an MMIO access, from the syndrome (as KVM does), and recorded as one. Loads and
+ * stores with writeback or pairs carry no syndrome: the guest is stopped with a clear reason.
+ */
+function romDeviceAccess(t: Trap, vcpu: Vcpu, ctx: TrapContext): TrapOutcome | undefined {
+  if ((t.esr >>> 26) !== EC.DABT_LOWER) return undefined;
+  const f = vcpu.stage2Fault(t);
+  const rom = ctx.romDevice(f.ipa);
+  if (!rom) return undefined;
+  const offset = Number(f.ipa - rom.base);
+  if (f.size === 0) {
+    t.cls = TrapClass.Mmio; t.a0 = BigInt(rom.index); t.a1 = BigInt(offset); t.a2 = 0n; t.a3 = BigInt(packAccess(0, f.write));
+    return { kind: 'stop', reason: `${rom.device.name}: a ${f.write ? 'store' : 'load'} at 0x${f.ipa.toString(16)} (pc 0x${t.pc.toString(16)}) without an instruction syndrome (writeback or pair): the hypervisor cannot emulate it` };
+  }
+  let value = f.value;
+  if (f.write) writeWide(rom.device, offset, f.size, value);
+  else {
+    value = BigInt(readWide(rom.device, offset, f.size));
+    vcpu.completeLoad(t, value);
+  }
+  vcpu.engine.writeReg(A64.PC, t.pc + 4n);
+  t.cls = TrapClass.Mmio; t.a0 = BigInt(rom.index); t.a1 = BigInt(offset); t.a2 = value; t.a3 = BigInt(packAccess(f.size, f.write));
   return RESUME;
 }
 

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsoleSession, ubootBin } from '../helpers/debian';
-import { guest } from '../helpers/project';
+import { guest, hasQemu } from '../helpers/project';
 
 const uboot = ubootBin();
 const skip = 'skip' in uboot ? uboot.skip : false;
@@ -53,6 +53,60 @@ test('a key typed during the countdown stops autoboot at once', { skip, timeout:
     assert.doesNotMatch(s.stdout.slice(0, m.index), /starting USB|scanning bus/, 'no boot target was tried');
     s.type('echo typed at the $board prompt\n');
     await s.waitFor(/typed at the qemu-arm prompt/, 20_000);
+    s.type('poweroff\n');
+    assert.equal(await s.exited, 0, s.stderr);
+  } finally {
+    s.kill();
+  }
+});
+
+/** Boots to the countdown, stops it with a key, runs `command`; returns the boot log and its answer. */
+async function bootAndRun(s: ConsoleSession, command: string): Promise<{ boot: string[]; answer: string }> {
+  await s.waitFor(/Hit any key to stop autoboot: +\d/, 60_000);
+  const boot = bootLines(s.stdout);
+  s.type(' ');
+  const p = await s.waitFor(/\n=> $/, 30_000);
+  const from = p.index + p[0].length;
+  s.type(`${command}\n`);
+  const done = await s.waitFor(/\n=> $/, 30_000, from);
+  return { boot, answer: s.stdout.slice(from, from + done.index).replace(/\r/g, '') };
+}
+
+test('the board as U-Boot finds it is QEMU\'s: same boot log to the autoboot line, same flinfo (CFI flash)', { skip: skip || (!hasQemu && 'qemu-system-aarch64 is not installed'), timeout: 180_000 }, async () => {
+  const q = new ConsoleSession(['-M', 'virt', '-cpu', 'cortex-a57', '-m', '128M', '-nographic', '-nic', 'none', '-bios', ubootPath], 'qemu-system-aarch64', []);
+  let qemu: { boot: string[]; answer: string };
+  try {
+    qemu = await bootAndRun(q, 'flinfo');
+  } finally {
+    q.kill();
+  }
+  const s = new ConsoleSession(['run', '--bios', ubootPath, '--max-seconds', '120']);
+  try {
+    const persona = await bootAndRun(s, 'flinfo');
+    // Devices and uclasses found from the DTB, "Flash: 64 MiB" from the CFI probe of both banks,
+    // the environment's CRC check reading flash, the qfw probe of fw_cfg.
+    assert.deepEqual(persona.boot, qemu.boot);
+    assert.match(persona.answer, /Bank # 2: CFI conformant flash \(16 x 16\)  Size: 32 MB in 256 Sectors\n  Intel Extended command set, Manufacturer ID: 0x89, Device ID: 0x0018/);
+    assert.equal(persona.answer, qemu.answer);
+    s.type('poweroff\n');
+    assert.equal(await s.exited, 0, s.stderr);
+    assert.match(s.stderr, /mmio/);
+  } finally {
+    s.kill();
+  }
+});
+
+test('saveenv erases and programs the second flash bank: the environment lands in flash', { skip, timeout: 120_000 }, async () => {
+  const s = new ConsoleSession(['run', '--bios', ubootPath, '--max-seconds', '100']);
+  try {
+    const before = await bootAndRun(s, 'md.b 0x4000004 0x10');
+    assert.doesNotMatch(before.answer, /arch=arm/);
+    s.type('setenv persona yes; saveenv\n');
+    await s.waitFor(/Erased 2 sectors[\s\S]*Writing to Flash\.\.\. done[\s\S]*OK\r?\n=> $/, 30_000);
+    const mark = s.stdout.length;
+    s.type('md.b 0x4000004 0x10\n');
+    // Past the CRC, the environment as U-Boot wrote it, sorted: "arch=arm\0baudrate...".
+    await s.waitFor(/04000004: 61 72 63 68 3d 61 72 6d 00 62 61 75 64 72 61 74 +arch=arm\.baudrat/, 20_000, mark);
     s.type('poweroff\n');
     assert.equal(await s.exited, 0, s.stderr);
   } finally {

@@ -19,6 +19,7 @@ export const STAGE2_IPA_BITS = 39;
 const AF = 1n << 10n;
 const SH_INNER = 3n << 8n;
 const S2AP_RW = 3n << 6n;
+const S2AP_RO = 1n << 6n;
 const ATTR_NORMAL_WB = 0xfn << 2n;
 const ATTR_DEVICE_NGNRE = 0x1n << 2n;
 const XN = 2n << 53n; // XN[1:0] = 0b10: not executable at EL1 or EL0
@@ -77,6 +78,40 @@ export class Stage2Tables {
       const l3t = this.childTable(l2t, l2);
       this.pages[l3t]![Number(a >> 12n) & 511] = a | attrs | TABLE_OR_PAGE;
       a += PAGE;
+    }
+  }
+
+  /**
+   * Changes what the guest may do in [base, base + size) — read and write, read only (writes fault
+   * into the hypervisor: a ROM device such as flash in read-array mode), or nothing (every access
+   * faults: the same device in command mode) — by rewriting the leaf descriptors in `mapped`, the
+   * tables as the vCPUs see them (bytes() once, mapped into guest-physical space). The range must
+   * be mapped, and its leaves must not extend past it. Callers flush the vCPUs' TLBs afterwards.
+   */
+  setAccess(mapped: Uint8Array, base: bigint, size: bigint, access: 'rw' | 'ro' | 'none'): void {
+    const view = new DataView(mapped.buffer, mapped.byteOffset, mapped.byteLength);
+    const ap = access === 'rw' ? S2AP_RW : access === 'ro' ? S2AP_RO : 0n;
+    const end = base + size;
+    for (let a = base; a < end;) {
+      let table = 0;
+      let level = 1;
+      let span = L1_BLOCK;
+      for (;;) {
+        const slot = Number((a >> (level === 1 ? 30n : level === 2 ? 21n : 12n)) & 511n);
+        const at = table * 4096 + slot * 8;
+        const d = view.getBigUint64(at, true);
+        const leaf = level === 3 || (d & 3n) === BLOCK;
+        if ((d & 1n) === 0n) throw new Error(`stage 2: 0x${a.toString(16)} is not mapped`);
+        if (leaf) {
+          if (a % span !== 0n || a + span > end) throw new Error(`stage 2: [0x${base.toString(16)}, 0x${end.toString(16)}) splits a mapping`);
+          view.setBigUint64(at, (d & ~S2AP_RW) | ap, true);
+          a += span;
+          break;
+        }
+        table = Number(((d & 0x0000_ffff_ffff_f000n) - this.tableBase) / PAGE);
+        level++;
+        span = level === 2 ? L2_BLOCK : PAGE;
+      }
     }
   }
 

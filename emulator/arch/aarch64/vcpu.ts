@@ -517,6 +517,21 @@ export class Vcpu {
   }
 
   /**
+   * Finishes a load the hypervisor emulated (a stage-2 fault with a valid syndrome): the value goes
+   * to the syndrome's register, sign-extended when SSE says so, to 32 bits unless SF is set.
+   */
+  completeLoad(trap: Trap, value: bigint): void {
+    const srt = (trap.esr >>> 16) & 31;
+    if (srt === 31) return; // XZR
+    const size = 1 << ((trap.esr >>> 22) & 3);
+    const sse = ((trap.esr >>> 21) & 1) === 1;
+    const sf = ((trap.esr >>> 15) & 1) === 1;
+    let v = BigInt.asUintN(size * 8, value);
+    if (sse) v = BigInt.asUintN(64, BigInt.asIntN(size * 8, v));
+    this.writeX(srt, sf ? v : BigInt.asUintN(32, v));
+  }
+
+  /**
    * The ESR/FAR a guest would see for an abort that the hypervisor got as a stage-2 fault on an
    * address where nothing exists: a synchronous external abort, as QEMU raises for unassigned
    * physical addresses (no ISS: ISV = 0; EA = 0, QEMU's mark of an AXI decode error).
