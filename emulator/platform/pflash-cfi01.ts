@@ -283,8 +283,4 @@ export class PflashCfi01 implements MmioDevice {
     this.blockOffset = blockOffset;
     this.setReadArray(readArray);
   }
-
-  registerName(): string | undefined {
-    return this.commandName;
-  }
 }
