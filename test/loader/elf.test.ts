@@ -136,7 +136,8 @@ test('a vmlinux-looking ELF is flagged isLinux', () => {
   assert.equal(loadGuestImage('vmlinux', buildElf(o).bytes, LAYOUT).isLinux, true);
 });
 
-test('a 30 MB ELF with many symbols loads well under 100 ms', (t) => {
+// Correctness only: speed belongs in `npm run bench`, a timed assertion flakes on a loaded host.
+test('a 30 MB ELF with 20,000 symbols loads whole', (t) => {
   const big = 30 * 1024 * 1024;
   const symbols = Array.from({ length: 20000 }, (_, i) => ({ name: `fn_${i}`, value: TEXT + BigInt(i * 16), size: 16n, type: 2, bind: 1 }));
   const { bytes } = buildElf({ entry: TEXT, segments: [{ paddr: TEXT, data: new Uint8Array(big) }], symbols });
@@ -146,7 +147,6 @@ test('a 30 MB ELF with many symbols loads well under 100 ms', (t) => {
   const ms = performance.now() - t0;
   assert.equal(img.segments[0].data.length, big);
   assert.equal(img.symbols.length, 20000);
-  assert.ok(ms < 100, `took ${ms.toFixed(1)} ms`);
   t.diagnostic(`30 MB ELF with 20000 symbols: ${ms.toFixed(1)} ms`);
 });
 

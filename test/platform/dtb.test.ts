@@ -411,7 +411,9 @@ function qemuX0(args: string[]): Promise<bigint> {
     p.stdin.on('error', () => undefined); // EPIPE once qemu has quit
     p.stdout.on('data', (d: Buffer) => {
       out += d.toString('utf8');
-      const m = /X00=([0-9a-f]{16})/.exec(out);
+      // x0 counts only once QEMU's boot stub has jumped to the Image (PC in RAM): a dump taken
+      // while the stub still runs at address 0 shows x0 before it is set.
+      const m = [...out.matchAll(/PC=([0-9a-f]{16})[\s\S]*?X00=([0-9a-f]{16})/g)].map((x) => [BigInt(`0x${x[1]}`), x[2]] as const).find(([pc]) => pc >= RAM);
       if (m && !done) {
         done = true;
         clearInterval(timer);
