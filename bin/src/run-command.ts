@@ -7,6 +7,7 @@ import { Persona, type PersonaExit } from '../../emulator/hypervisor/persona';
 import { formatTrap, trapSummaryTable, type TrapNames } from '../../emulator/hypervisor/trap-format';
 import { hypercallName } from '../../emulator/hypervisor/hypercalls/table';
 import { loadFirmware, loadGuestImage } from '../../emulator/loader/image';
+import { gunzipImage, isGzip } from '../../emulator/loader/gzip';
 import type { ImageFormatOption } from '../../emulator/loader/types';
 import { DEFAULT_RAM_BYTES, FLASH_BANK_BYTES, VIRT } from '../../emulator/platform/virt-map';
 import { writeChromeTrace } from '../../emulator/trace/chrome-trace';
@@ -31,11 +32,11 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'initrd', value: 'FILE', help: 'initial RAM disk for a Linux Image, placed as QEMU places it (linux,initrd-start/end in /chosen)' },
   { name: 'format', value: 'elf|image|raw', help: 'image format (default: detected)' },
   { name: 'load-address', value: 'ADDR', help: 'where a raw binary loads (default: RAM base)' },
-  { name: 'bios', value: 'FILE', help: 'boot firmware as QEMU\'s -bios does: FILE at flash address 0 (e.g. U-Boot\'s u-boot.bin), the DTB at the RAM base' },
+  { name: 'bios', value: 'FILE', help: 'boot firmware as QEMU\'s -bios does: FILE at flash address 0 (e.g. U-Boot\'s u-boot.bin), the DTB at the RAM base; an image given too is a kernel for the firmware, in fw_cfg with --initrd and --append' },
   { name: 'help', help: 'show this help' },
 ];
 
-const USAGE = 'usage: persona run <elf|Image|bin|device.json> | --bios <firmware.bin> [--ram 128M] [--cpus N] [--bootargs TEXT] [--initrd FILE] [--max-seconds S] [--trace traps.json] [--log-traps]';
+const USAGE = 'usage: persona run <elf|Image|bin|device.json> | --bios <firmware.bin> [Image] [--ram 128M] [--cpus N] [--bootargs TEXT] [--initrd FILE] [--max-seconds S] [--trace traps.json] [--log-traps]';
 /** Options that shape a persona at boot: a snapshot or a manifest fixes them instead. */
 const BOOT_OPTIONS = ['ram', 'cpus', 'bootargs', 'append', 'initrd', 'format', 'load-address'];
 /** One host buffer backs guest RAM, and a typed array holds at most 4 GiB. */
@@ -54,13 +55,15 @@ export async function runCommand(argv: string[]): Promise<number> {
   const resumeFrom = opt('resume');
   const bios = opt('bios');
   if (resumeFrom && (positional.length > 0 || bios)) throw new UsageError('persona run: --resume FILE replaces the guest image: give one or the other', USAGE);
-  if (bios && positional.length > 0) throw new UsageError('persona run: --bios FILE is the guest: give no other image (a kernel for the firmware to load is not supported yet)', USAGE);
+  if (bios && positional.length > 1) throw new UsageError('persona run: with --bios FILE, give at most one kernel (the firmware loads it through fw_cfg)', USAGE);
   if (bios) {
     for (const o of ['format', 'load-address']) if (options.has(o)) throw new UsageError(`persona run: --${o} does not apply to --bios (firmware loads at flash address 0)`);
   }
   if (!resumeFrom && !bios && positional.length !== 1) throw new UsageError(positional.length === 0 ? 'persona run: no guest image given' : 'persona run: give exactly one guest image', USAGE);
   const snapshot = resumeFrom ? readPersonaSnapshot(resumeFrom) : undefined;
   const path = snapshot ? snapshot.identity.image : bios ?? positional[0]!;
+  // With firmware, a kernel, its initrd and command line go to fw_cfg for the firmware to load (QEMU: -bios with -kernel).
+  const firmwareKernelPath = bios ? positional[0] : undefined;
   if (snapshot) {
     for (const o of BOOT_OPTIONS) {
       if (options.has(o)) throw new UsageError(`persona run: --${o} cannot change a resumed persona (the snapshot fixes it)`);
@@ -105,11 +108,23 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stderr.write(`persona: ${path} is neither ELF nor a Linux Image: loading it as a raw binary at 0x${image.entry.toString(16)} (--format chooses)\n`);
   }
 
+  let firmwareKernel: { image: Uint8Array; initrd?: Uint8Array; cmdline?: string } | undefined;
+  if (firmwareKernelPath) {
+    const k = readFileSync(firmwareKernelPath);
+    firmwareKernel = {
+      image: isGzip(k) ? gunzipImage(firmwareKernelPath, k, ram) : k,
+      initrd: initrdPath ? readFileSync(initrdPath) : undefined,
+      cmdline,
+    };
+  } else if (bios && (initrdPath || cmdline !== undefined)) {
+    throw new UsageError('persona run: --initrd and --append go with a kernel: with --bios, give the kernel too (persona run --bios FW KERNEL ...)');
+  }
   // The name drops an extension (hello.elf -> hello), not a version (vmlinuz-6.1.0-56-arm64 stays whole).
   const persona = new Persona({
     id: 0, name: snapshot?.identity.name ?? (basename(path).replace(/\.[A-Za-z][A-Za-z0-9]*$/, '') || 'guest'), ramBytes: ram, cpus, image,
-    bootargs: snapshot ? snapshot.identity.bootargs : cmdline,
-    initrd: initrdPath ? { path: initrdPath, bytes: readFileSync(initrdPath) } : undefined,
+    bootargs: snapshot ? snapshot.identity.bootargs : firmwareKernel ? undefined : cmdline,
+    initrd: initrdPath && !firmwareKernel ? { path: initrdPath, bytes: readFileSync(initrdPath) } : undefined,
+    firmwareKernel,
     trapLogCapacity: tracePath ? 1 << 20 : undefined,
     deterministic,
     onConsole: (b) => { process.stdout.write(b); },

@@ -39,6 +39,8 @@ export interface PersonaConfig {
   bootargs?: string;
   /** An initial RAM disk for a Linux Image (cpio, possibly compressed): placed as QEMU places it. */
   initrd?: { path: string; bytes: Uint8Array };
+  /** A kernel for firmware (`image` then is firmware) to load through fw_cfg, as QEMU's -bios with -kernel. */
+  firmwareKernel?: { image: Uint8Array; initrd?: Uint8Array; cmdline?: string };
   trapLogCapacity?: number;
   tcgBufferBytes?: number;
   /** Guest console output (UART and semihosting), in order. */
@@ -113,7 +115,7 @@ export class Persona {
       onConsole: this.onConsole,
       // Deterministic mode: the RTC counts virtual seconds from a fixed date.
       nowSeconds: cfg.deterministic ? () => DETERMINISTIC_EPOCH_SECONDS + Number(this.vcpus[0]?.counter() ?? 0n) / Number(COUNTER_HZ) : undefined,
-      fwCfg: { config: { ramBytes: cfg.ramBytes, cpus: cfg.cpus }, dma: { read: (pa, n) => this.ramBytes(pa, n), write: (pa, b) => this.dmaWrite(pa, b) } },
+      fwCfg: { config: { ramBytes: cfg.ramBytes, cpus: cfg.cpus, kernel: cfg.firmwareKernel }, dma: { read: (pa, n) => this.ramBytes(pa, n), write: (pa, b) => this.dmaWrite(pa, b) } },
       flash: {
         memory: this.flash,
         onModeChange: (bank, readArray) => this.setFlashAccess(bank, readArray),

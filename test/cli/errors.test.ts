@@ -120,3 +120,23 @@ test('--initrd and the command line: misuse is one line and exit 2', () => {
     assertNoStackTrace(r.stderr);
   }
 });
+
+test('--bios misuse: one line and exit 2', () => {
+  const fw = join(dir, 'fw.bin');
+  writeFileSync(fw, new Uint8Array(64));
+  const big = join(dir, 'big.bin');
+  writeFileSync(big, new Uint8Array(64 * 1024 * 1024 + 1));
+  const cases: [string[], RegExp][] = [
+    [['run', '--bios', fw, '--initrd', fw], /--initrd and --append go with a kernel: with --bios, give the kernel too/],
+    [['run', '--bios', fw, guest('hello'), guest('hello')], /give at most one kernel/],
+    [['run', '--bios', fw, '--load-address', '0x40000000'], /--load-address does not apply to --bios/],
+    [['run', '--bios', big], /ImageFormatError: .*big\.bin: firmware of 0x4000001 bytes does not fit the 0x4000000-byte flash bank/],
+    [['run', '--bios', join(dir, 'missing.bin')], /ENOENT.*missing\.bin/],
+  ];
+  for (const [args, want] of cases) {
+    const r = runPersona(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, want);
+    assertNoStackTrace(r.stderr);
+  }
+});

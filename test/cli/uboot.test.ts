@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsoleSession, ubootBin } from '../helpers/debian';
-import { guest, hasQemu } from '../helpers/project';
+import { ConsoleSession, debianKernel, ubootBin } from '../helpers/debian';
+import { guest, hasQemu, ROOT } from '../helpers/project';
 
 const uboot = ubootBin();
 const skip = 'skip' in uboot ? uboot.skip : false;
@@ -136,6 +136,26 @@ test('two personas at once: U-Boot in personal, the example kernel in work', { s
     assert.equal(await s.exited, 0, s.stderr);
     assert.match(s.stderr, /traps in personal:/);
     assert.match(s.stderr, /traps in work:/);
+  } finally {
+    s.kill();
+  }
+});
+
+test('U-Boot boots Debian\'s kernel that fw_cfg hands it (--bios with a kernel, as QEMU -bios -kernel): to the initramfs and SYSTEM_OFF', { skip, timeout: 300_000 }, async (t) => {
+  const kernel = debianKernel();
+  if ('skip' in kernel) return t.skip(kernel.skip);
+  const initrd = join(ROOT, 'build', 'guests', 'linux-init.cpio');
+  const s = new ConsoleSession(['run', '--bios', ubootPath, kernel.vmlinuz, '--initrd', initrd, '--append', 'console=ttyAMA0', '--max-seconds', '240']);
+  try {
+    // Autoboot's first target is qfw: U-Boot reads the kernel and initrd from fw_cfg by DMA and boots them.
+    await s.waitFor(/loading kernel to address 0+40400000 size [0-9a-f]+ initrd 0+44000000 size [0-9a-f]+/, 60_000);
+    await s.waitFor(/Starting kernel \.\.\./, 60_000);
+    await s.waitFor(/Booting Linux on physical CPU 0x0/, 60_000);
+    await s.waitFor(/Kernel command line: console=ttyAMA0/, 60_000);
+    await s.waitFor(/persona-init: hello from user space, PID 1/, 200_000);
+    assert.equal(await s.exited, 0, s.stderr);
+    assert.match(s.stderr, /hypercall[^\n]*PSCI_SYSTEM_OFF/);
+    assert.doesNotMatch(s.stderr, /unhandled|internal error|UC_ERR/);
   } finally {
     s.kill();
   }
