@@ -1,21 +1,25 @@
-// The debugger engine: one persona launched from an ELF, driven by verbs (launch, breakpoints,
-// continue, step, pause, terminate) and reporting in past-tense events (stopped, output, exited).
-// It knows nothing of DAP: the session translates. Events are emitted with setImmediate, so a
-// request's response always goes out before the events it causes, and console output keeps its
-// order with the stops around it.
+// The debugger engine: every persona of a device (a manifest, or one ELF), built in this process and
+// run cooperatively on the event loop, driven by verbs (launch, breakpoints, continue, step, pause,
+// terminate) and reporting in past-tense events (stopped, output, personaState, exited). It knows
+// nothing of DAP: the session translates. All-stop: when any vCPU stops (breakpoint, step end,
+// pause), every other running persona is asked to pause at its next slice boundary, and the stop
+// is reported once all of them are stopped; continue resumes them all, a step only the stepped
+// persona. Events go out with setImmediate, so a request's response precedes the events it causes.
 
 import { EventEmitter } from 'node:events';
-import type { Persona } from '../../emulator/hypervisor/persona';
-import { DebuggerError } from './errors';
-import { launchProgram, type LaunchedProgram, type LaunchOptions } from './launch';
-import { SourceBreakpoints, type BreakpointResult } from './source-breakpoints';
-import { CodeTools } from './code-tools';
+import type { PersonaBreak, PersonaExit } from '../../emulator/hypervisor/persona';
+import { breakpointModes, setPerPersona, setSourceBreakpoints, type BreakpointModeInfo, type ModedBreakpointResult, type SourceBreakpointRequest } from './breakpoint-modes';
 import type { AddressBreakpointResult } from './instruction-breakpoints';
 import type { DisassemblyRow } from './disassembly';
 import type { MemoryRead } from './memory';
-import { describeHit, ExceptionFilters, hitDetails, type FilterResult } from './exception-filters';
-import { hypercallName } from '../../emulator/hypervisor/hypercalls/table';
-import type { TrapNames } from '../../emulator/hypervisor/trap-format';
+import { describeHit, hitDetails, type FilterResult } from './exception-filters';
+import { DebuggedPersona } from './debugged-persona';
+import { DebuggerError } from './errors';
+import { launchDevice, type LaunchOptions } from './launch';
+import type { DeviceManifest } from '../../emulator/hypervisor/manifest';
+import type { FeedPersona } from './trap-feed';
+import type { RequestPersona } from './device-requests';
+import { PersonaThreads, type ThreadInfo } from './persona-threads';
 import { stackFrames, type StackFrameInfo } from './stack';
 import { stepLine, stepOut, stepOverInstruction, type RunResult, type StepContext } from './stepping';
 
@@ -25,10 +29,15 @@ export type Granularity = 'instruction' | 'line';
 
 export interface DebuggerStop {
   reason: StopReason;
+  threadId: number;
+  /** The persona the stop happened in. */
+  persona: string;
   vcpu: number;
   pc: bigint;
+  /** For people: `Paused on breakpoint in work`. */
+  description: string;
   /** What an exception stop was for (`hypercall PSCI_VERSION() -> 0x10001`). */
-  description?: string;
+  trap?: string;
 }
 
 export interface ExceptionInfo {
@@ -43,266 +52,365 @@ export interface DebuggerExit {
   reason: string;
 }
 
+export interface PersonaStateInfo {
+  name: string;
+  state: 'running' | 'paused' | 'exited';
+  vcpus: number;
+  exitCode?: number;
+  image: string;
+}
+
 export interface DebuggerEvents {
   stopped: [stop: DebuggerStop];
-  output: [text: string, category: 'stdout' | 'console'];
+  /** Guest console text (with the persona it came from) or a message of the debugger's. */
+  output: [text: string, category: 'stdout' | 'console', persona?: string];
+  personaState: [personas: PersonaStateInfo[]];
   exited: [exit: DebuggerExit];
 }
 
-type State = 'idle' | 'launched' | 'stopped' | 'running' | 'exited';
+type Phase = 'idle' | 'launched' | 'started' | 'closed';
 
-export interface ThreadInfo {
-  vcpu: number;
-  name: string;
-}
+const DESCRIPTION: Record<StopReason, string> = {
+  entry: 'Paused on entry', breakpoint: 'Paused on breakpoint', step: 'Paused after step', pause: 'Paused',
+  'function breakpoint': 'Paused on function breakpoint', 'instruction breakpoint': 'Paused on instruction breakpoint', exception: 'Paused on exception',
+};
 
 /** Exit codes as `persona run` gives them: the guest's own, 3 when it faulted or was stopped, 4 on timeout. */
-function exitOf(r: Exclude<RunResult, { kind: 'break' }>): DebuggerExit {
-  if (r.kind === 'halted') return { code: r.code & 0xff, reason: r.reason };
-  return { code: r.kind === 'timeout' ? 4 : 3, reason: r.reason };
+function exitCodeOf(r: PersonaExit): number {
+  if (r.kind === 'halted') return r.code & 0xff;
+  return r.kind === 'timeout' ? 4 : 3;
 }
 
 export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
-  private program: LaunchedProgram | undefined;
-  private breakpoints: SourceBreakpoints | undefined;
-  private code: CodeTools | undefined;
-  private filters: ExceptionFilters | undefined;
-  /** The vCPU of the last stop: the one whose translation regime memory requests use. */
-  private lastVcpu = 0;
-  private state: State = 'idle';
+  private personas: DebuggedPersona[] = [];
+  private manifest: DeviceManifest | undefined;
+  private threadTable = new PersonaThreads([]);
+  private phase: Phase = 'idle';
+  /** An all-stop being gathered: the stop to report (undefined while only a pause was asked for). */
+  private stopping: { first: { p: DebuggedPersona; r: PersonaBreak } | undefined; paused: boolean } | undefined;
+  /** Set while a pause is wanted: multi-step operations (line steps, step over) end at their next stop. */
   private pauseRequested = false;
-  private closeWhenSettled = false;
-  private readonly console = new TextDecoder();
+  private closing = false;
+  private lastStates = '';
+  /** The persona of the last reported stop (memory and disassembly requests look through it). */
+  private lastStopPersona = 0;
 
-  /** Builds the persona; throws DebuggerError when the program cannot be debugged. */
+  /** Builds the device; throws DebuggerError when it cannot be debugged. */
   launch(opts: LaunchOptions): void {
-    if (this.state !== 'idle') throw new DebuggerError('launch: a program is already launched in this session');
-    this.program = launchProgram(opts, (bytes) => this.emitOutput(this.console.decode(bytes, { stream: true }), 'stdout'));
-    this.breakpoints = new SourceBreakpoints(this.program.symbols);
-    this.code = new CodeTools(this.program);
-    this.filters = new ExceptionFilters(this.program.persona.name);
-    for (const w of this.program.symbols.warnings) this.emitOutput(`persona: ${w}\n`, 'console');
-    this.state = 'launched';
+    if (this.phase !== 'idle') throw new DebuggerError('launch: a device is already launched in this session');
+    const device = launchDevice(opts, (i, bytes) => {
+      const p = this.personas[i];
+      if (p) this.emitOutput(p.decode(bytes), 'stdout', p.name);
+    });
+    this.personas = device.personas.map((p) => new DebuggedPersona(p));
+    this.manifest = device.manifest;
+    this.threadTable = new PersonaThreads(this.personas);
+    for (const p of this.personas) for (const w of p.symbols.warnings) this.emitOutput(`persona: ${p.name}: ${w}\n`, 'console');
+    this.phase = 'launched';
   }
 
-  private get persona(): Persona {
-    if (!this.program) throw new DebuggerError('no program is launched (send launch first)');
-    return this.program.persona;
+  /** The persona names, in manifest order. */
+  get personaNames(): string[] {
+    return this.personas.map((p) => p.name);
   }
 
   get running(): boolean {
-    return this.state === 'running';
+    return this.personas.some((p) => p.state === 'running');
   }
 
-  setSourceBreakpoints(clientPath: string, lines: readonly number[]): BreakpointResult[] {
-    if (!this.breakpoints) throw new DebuggerError('setBreakpoints: no program is launched (send launch first)');
-    const results = this.breakpoints.set(clientPath, lines);
-    this.applyBreakpoints();
-    return results;
+  /** The personas as the trap feed reads them (their trap logs stay readable after they exit). */
+  feedPersonas(): readonly FeedPersona[] {
+    return this.personas;
   }
 
-  /** Every vCPU stops at the union of source, instruction and function breakpoints. */
-  private applyBreakpoints(): void {
-    this.persona.setBreakpoints([...new Set([...(this.breakpoints?.addresses() ?? []), ...(this.code?.addresses() ?? [])])]);
+  /** The personas as the device requests (console input, snapshot, trace) need them. */
+  requestPersonas(what: string): readonly RequestPersona[] {
+    this.requireLaunched(what);
+    return this.personas;
   }
 
-  private get tools(): CodeTools {
-    if (!this.code) throw new DebuggerError('no program is launched (send launch first)');
-    return this.code;
+  channelName(id: number): string | undefined {
+    return this.manifest?.channels[id]?.name;
   }
 
-  /** The vCPU memory requests see the guest through: the last one to stop, if it is powered. */
-  private get viewVcpu() {
-    const v = this.persona.vcpus[this.lastVcpu];
-    return v && v.power === 'on' ? v : this.persona.vcpus[0]!;
+  breakpointModes(): BreakpointModeInfo[] {
+    return breakpointModes(this.personaNames);
   }
 
-  setInstructionBreakpoints(requests: readonly { instructionReference: string; offset?: number }[]): AddressBreakpointResult[] {
-    const results = this.tools.setInstructionBreakpoints(this.viewVcpu, requests);
-    this.applyBreakpoints();
-    return results;
+  setSourceBreakpoints(clientPath: string, requests: readonly (SourceBreakpointRequest | number)[]): ModedBreakpointResult[] {
+    if (this.phase === 'idle') throw new DebuggerError('setBreakpoints: no program is launched (send launch first)');
+    return setSourceBreakpoints(this.personas, clientPath, requests.map((r) => (typeof r === 'number' ? { line: r } : r)));
   }
 
-  setFunctionBreakpoints(names: readonly string[]): AddressBreakpointResult[] {
-    const results = this.tools.setFunctionBreakpoints(this.viewVcpu, names);
-    this.applyBreakpoints();
-    return results;
+  setInstructionBreakpoints(requests: readonly { instructionReference: string; offset?: number; mode?: string }[]): AddressBreakpointResult[] {
+    this.requireLaunched('setInstructionBreakpoints');
+    return setPerPersona(this.personas, requests, (p, mine) => p.code.setInstructionBreakpoints(p.viewVcpu, mine), (message) => ({ verified: false, message }));
   }
 
-  /** Replaces the exception breakpoint filters; the dispatcher asks them only while one is set. */
+  setFunctionBreakpoints(requests: readonly { name: string; mode?: string }[]): AddressBreakpointResult[] {
+    this.requireLaunched('setFunctionBreakpoints');
+    return setPerPersona(this.personas, requests, (p, mine) => p.code.setFunctionBreakpoints(p.viewVcpu, mine.map((r) => r.name)), (message) => ({ verified: false, message }));
+  }
+
+  /** Replaces the exception breakpoint filters of every persona (conditions may test `$persona`). */
   setExceptionFilters(filters: readonly { filterId: string; condition?: string }[]): FilterResult[] {
-    const f = this.filters;
-    if (!f) throw new DebuggerError('setExceptionBreakpoints: no program is launched (send launch first)');
-    const results = f.set(filters);
-    this.persona.dispatcher.breakOn = f.active ? (t) => f.matches(t) : undefined;
-    return results;
+    this.requireLaunched('setExceptionBreakpoints');
+    let first: FilterResult[] = [];
+    for (const [i, p] of this.personas.entries()) {
+      const results = p.filters.set(filters);
+      if (i === 0) first = results;
+      p.applyFilters();
+    }
+    return first;
   }
 
-  /** The trap behind the last exception stop of `vcpu`, with its syndrome decoded. */
-  exceptionInfo(vcpu: number): ExceptionInfo {
-    const hit = this.filters?.hit(vcpu);
-    if (!hit) throw new DebuggerError(`exceptionInfo: thread ${vcpu + 1} did not stop on an exception`);
-    return { exceptionId: hit.filter, description: describeHit(hit, this.trapNames()), ...hitDetails(hit) };
+  /** The trap behind the last exception stop of a thread, with its syndrome decoded. */
+  exceptionInfo(threadId: number): ExceptionInfo {
+    const { p, vcpu } = this.target(threadId, 'exceptionInfo');
+    const hit = p.filters.hit(vcpu);
+    if (!hit) throw new DebuggerError(`exceptionInfo: thread ${threadId} did not stop on an exception`);
+    return { exceptionId: hit.filter, description: describeHit(hit, p.trapNames()), ...hitDetails(hit) };
   }
 
-  private trapNames(): TrapNames {
-    const p = this.persona;
-    return {
-      persona: () => p.name,
-      hypercall: hypercallName,
-      device: (i) => p.deviceName(i),
-      register: (d, off) => p.deviceRegisterName(d, off),
-    };
+  /** The persona memory and disassembly requests look at: the one of the last stop. */
+  private get viewPersona(): DebuggedPersona {
+    const p = this.personas[this.lastStopPersona];
+    if (!p) throw new DebuggerError('no program is launched (send launch first)');
+    return p;
   }
 
   disassemble(address: bigint, instructionOffset: number, count: number): DisassemblyRow[] {
     this.requireStopped('disassemble');
-    return this.tools.disassemble(this.viewVcpu, address, instructionOffset, count);
+    const p = this.viewPersona;
+    return p.code.disassemble(p.viewVcpu, address, instructionOffset, count);
   }
 
   readMemory(address: bigint, count: number): MemoryRead {
     this.requireStopped('readMemory');
-    return this.tools.readMemory(this.viewVcpu, address, count);
+    const p = this.viewPersona;
+    return p.code.readMemory(p.viewVcpu, address, count);
   }
 
   writeMemory(address: bigint, data: Uint8Array, allowPartial: boolean): number {
     this.requireStopped('writeMemory');
-    return this.tools.writeMemory(this.viewVcpu, address, data, allowPartial);
+    const p = this.viewPersona;
+    return p.code.writeMemory(p.viewVcpu, address, data, allowPartial);
   }
 
-  /** Ends the configuration: stops at the entry point, or runs. */
+  private requireLaunched(what: string): void {
+    if (this.phase === 'idle') throw new DebuggerError(`${what}: no program is launched (send launch first)`);
+  }
+
+  /** Ends the configuration: stops every persona at its entry point, or runs them all. */
   start(stopOnEntry: boolean): void {
-    if (this.state !== 'launched') throw new DebuggerError('configurationDone: nothing launched, or already started');
+    if (this.phase !== 'launched') throw new DebuggerError('configurationDone: nothing launched, or already started');
+    this.phase = 'started';
     if (stopOnEntry) {
-      this.state = 'stopped';
-      this.emitStopped({ reason: 'entry', vcpu: 0, pc: this.persona.vcpus[0]!.pc });
+      const p = this.personas[0]!;
+      this.emitPersonaStates();
+      this.emitStopped('entry', p, 0, p.persona.vcpus[0]!.pc);
     } else {
-      this.state = 'stopped';
       this.continue();
     }
   }
 
+  /** Resumes every stopped persona; a stop gathered during the last all-stop is reported first. */
   continue(): void {
-    this.resume(() => this.persona.runUntilStop());
+    this.requireStopped('continue');
+    const pending = this.personas.find((p) => p.pendingStop);
+    if (pending) {
+      const r = pending.pendingStop!;
+      pending.pendingStop = undefined;
+      this.reportBreak(pending, r);
+      return;
+    }
+    this.pauseRequested = false;
+    for (const p of this.personas) if (p.state === 'stopped') p.run(() => p.persona.runUntilStop(), (r) => this.settle(p, r));
+    this.emitPersonaStates();
   }
 
-  step(vcpu: number, kind: StepKind, granularity: Granularity): void {
-    const v = this.persona.vcpus[vcpu];
-    if (!v || v.power !== 'on') throw new DebuggerError(`vCPU ${vcpu} is not running: it cannot step`);
-    const ctx: StepContext = { persona: this.persona, symbols: this.program!.symbols, paused: () => this.pauseRequested };
+  /** Steps one vCPU; the other personas stay stopped, and with `singleThread` the persona's other vCPUs too. */
+  step(threadId: number, kind: StepKind, granularity: Granularity, singleThread = false): void {
+    this.requireStopped('step');
+    const { p, vcpu } = this.target(threadId, 'step');
+    const v = p.persona.vcpus[vcpu]!;
+    if (p.state === 'exited') throw new DebuggerError(`step: persona ${p.name} has ended`);
+    if (v.power !== 'on') throw new DebuggerError(`${p.name} vCPU ${vcpu} is not running: it cannot step`);
+    const only = singleThread ? vcpu : undefined;
+    const ctx: StepContext = { persona: p.persona, symbols: p.symbols, paused: () => this.pauseRequested, only };
     const line = granularity === 'line';
-    switch (kind) {
-      case 'in': return this.resume(() => (line ? stepLine(ctx, vcpu, false) : this.persona.stepInstruction(vcpu)));
-      case 'over': return this.resume(() => (line ? stepLine(ctx, vcpu, true) : stepOverInstruction(ctx, vcpu)));
-      case 'out': return this.resume(() => stepOut(ctx, vcpu));
-    }
+    const ops: Record<StepKind, () => Promise<RunResult>> = {
+      in: () => (line ? stepLine(ctx, vcpu, false) : p.persona.stepInstruction(vcpu, { onlyVcpu: only })),
+      over: () => (line ? stepLine(ctx, vcpu, true) : stepOverInstruction(ctx, vcpu)),
+      out: () => stepOut(ctx, vcpu),
+    };
+    this.pauseRequested = false;
+    p.run(ops[kind], (r) => this.settle(p, r));
+    this.emitPersonaStates();
   }
 
   /**
-   * Stops a running persona at its next instruction: every powered vCPU gets one-shot stops at
-   * the instruction's successors (the run loop yields to the event loop at least every 20 ms, so
-   * this lands between slices). A persona whose vCPUs all wait in WFI stops when one wakes.
+   * Stops every running persona at its next slice boundary (each yields to the event loop at least
+   * every 20 ms; an idle one is woken by its attention word) and reports one `pause` stop.
    */
   pause(): void {
-    if (this.state !== 'running') return;
+    if (!this.running || this.stopping) return;
     this.pauseRequested = true;
-    for (const v of this.persona.vcpus) {
-      if (v.power !== 'on') continue;
-      const next = v.nextInstructionTargets();
-      v.plantStep(next.length > 0 ? next : [v.pc + 4n]);
-    }
+    this.stopping = { first: undefined, paused: true };
+    for (const p of this.personas) if (p.state === 'running') p.persona.requestPause();
   }
 
   threads(): ThreadInfo[] {
-    if (!this.program) return [];
-    return this.program.persona.vcpus.map((v) => ({ vcpu: v.index, name: `${this.program!.persona.name} · vCPU${v.index}` }));
+    return [...this.threadTable.all];
   }
 
-  stackFrames(vcpu: number): StackFrameInfo[] {
-    const v = this.persona.vcpus[vcpu];
-    this.requireStopped('stackTrace');
-    if (!v) throw new DebuggerError(`stackTrace: there is no vCPU ${vcpu}`);
-    if (v.power !== 'on') return [];
-    const frames = stackFrames(v, this.program!.symbols);
+  /** The persona and vCPU of a thread id, for the session and for evaluation (`$persona`). */
+  target(threadId: number, what = 'request'): { p: DebuggedPersona; vcpu: number; thread: ThreadInfo } {
+    if (this.phase === 'idle') throw new DebuggerError(`${what}: no program is launched (send launch first)`);
+    const t = this.threadTable.byId(threadId);
+    if (!t) throw new DebuggerError(`${what}: there is no thread ${threadId} (threads are 1..${this.threadTable.all.length})`);
+    return { p: this.personas[t.persona]!, vcpu: t.vcpu, thread: t };
+  }
+
+  stackFrames(threadId: number): StackFrameInfo[] {
+    const { p, vcpu } = this.target(threadId, 'stackTrace');
+    if (p.state === 'running') throw new DebuggerError(`stackTrace: persona ${p.name} is running (pause it first)`);
+    const v = p.persona.vcpus[vcpu]!;
+    if (p.state === 'exited' || v.power !== 'on') return [];
+    const frames = stackFrames(v, p.symbols);
     const top = frames[0];
-    const bp = top && this.breakpoints?.at(top.pc);
+    const bp = top && p.sourceBreakpoints.at(top.pc);
     if (top && bp && top.location) top.location = { ...top.location, file: bp.file, line: bp.line, column: 0 };
     return frames;
   }
 
-  /** Ends the guest (if it is still there) and frees the persona. No exited event. */
-  terminate(): void {
-    if (!this.program || this.closeWhenSettled) return;
-    const wasRunning = this.state === 'running';
-    this.state = 'exited';
-    if (wasRunning) {
-      this.closeWhenSettled = true; // the run loop ends at its next slice boundary; close then
-      this.program.persona.stop({ kind: 'stopped', reason: 'terminated by the debugger' });
-    } else {
-      this.closeNow();
-    }
+  personaStates(): PersonaStateInfo[] {
+    return this.personas.map((p) => ({
+      name: p.name,
+      state: p.state === 'running' ? 'running' : p.state === 'exited' ? 'exited' : 'paused',
+      vcpus: p.cpus,
+      exitCode: p.exit ? exitCodeOf(p.exit) : undefined,
+      image: p.image,
+    }));
   }
 
-  private closeNow(): void {
-    this.program?.persona.close();
-    this.program = undefined;
-    this.code = undefined;
-    this.filters = undefined;
-    this.closeWhenSettled = false;
+  /** Ends every persona (running ones at their next slice boundary) and frees them. No exited event. */
+  terminate(): void {
+    if (this.phase === 'closed' || this.closing) return;
+    this.phase = 'closed';
+    const running = this.personas.filter((p) => p.state === 'running');
+    if (running.length === 0) {
+      this.closeAll();
+      return;
+    }
+    this.closing = true; // the run loops end at their next slice boundary; close then
+    for (const p of running) p.persona.stop({ kind: 'stopped', reason: 'terminated by the debugger' });
+  }
+
+  private closeAll(): void {
+    for (const p of this.personas) p.close();
+    this.closing = false;
   }
 
   private requireStopped(what: string): void {
-    if (this.state === 'running') throw new DebuggerError(`${what}: the guest is running (pause it first)`);
-    if (this.state !== 'stopped' && this.state !== 'launched') throw new DebuggerError(`${what}: the guest is not stopped`);
+    if (this.phase === 'idle') throw new DebuggerError(`${what}: no program is launched (send launch first)`);
+    if (this.phase === 'launched') throw new DebuggerError(`${what}: the device has not started (send configurationDone first)`);
+    if (this.phase === 'closed') throw new DebuggerError(`${what}: the session has ended`);
+    if (this.running || this.stopping) throw new DebuggerError(`${what}: the device is already running (pause it first)`);
+    if (this.personas.every((p) => p.state === 'exited')) throw new DebuggerError(`${what}: every persona has ended`);
   }
 
-  private resume(op: () => Promise<RunResult>): void {
-    if (this.state !== 'stopped') throw new DebuggerError(this.state === 'running' ? 'the guest is already running' : 'the guest is not stopped');
-    this.state = 'running';
-    this.pauseRequested = false;
-    op().then((r) => this.settle(r), (e: unknown) => this.settle({ kind: 'fault', reason: `the debugger failed: ${e instanceof Error ? e.message : String(e)}` }));
-  }
-
-  private settle(r: RunResult): void {
-    if (this.closeWhenSettled) {
-      this.closeNow();
+  /** One persona's operation ended: a stop joins (or starts) the all-stop, an exit ends that persona only. */
+  private settle(p: DebuggedPersona, r: RunResult): void {
+    if (this.closing) {
+      p.state = 'exited';
+      if (!this.running) this.closeAll();
       return;
     }
-    if (this.state !== 'running' || !this.program) return;
-    for (const v of this.program.persona.vcpus) v.clearStep();
+    if (this.phase === 'closed') return;
+    for (const v of p.persona.vcpus) v.clearStep();
     if (r.kind === 'break') {
-      this.state = 'stopped';
-      if (r.reason === 'trap') {
-        const hit = this.filters?.hit(r.vcpu);
-        this.emitStopped({ reason: 'exception', vcpu: r.vcpu, pc: r.pc, description: hit && describeHit(hit, this.trapNames()) });
-        return;
+      p.state = 'stopped';
+      if (!this.stopping) {
+        this.stopping = { first: { p, r }, paused: false };
+        this.pauseRequested = true;
+        for (const o of this.personas) if (o.state === 'running') o.persona.requestPause();
+      } else if (r.reason !== 'pause') {
+        if (!this.stopping.first) this.stopping.first = { p, r };
+        else p.pendingStop = r;
       }
-      const reason = r.reason === 'step' && this.pauseRequested ? 'pause' : this.breakReason(r.reason, r.pc);
-      this.emitStopped({ reason, vcpu: r.vcpu, pc: r.pc });
     } else {
-      this.state = 'exited';
-      const tail = this.console.decode();
-      if (tail) this.emitOutput(tail, 'stdout');
-      this.emitExited(exitOf(r));
+      this.personaEnded(p, r);
     }
+    this.settleDevice();
   }
 
-  /** A breakpoint stop no source breakpoint claims was a function or instruction breakpoint. */
-  private breakReason(reason: 'breakpoint' | 'step', pc: bigint): StopReason {
-    if (reason !== 'breakpoint' || this.breakpoints?.at(pc)) return reason;
-    return this.code?.reasonAt(pc) ?? reason;
+  private personaEnded(p: DebuggedPersona, r: PersonaExit): void {
+    p.state = 'exited';
+    p.exit = r;
+    const tail = p.decode(undefined);
+    if (tail) this.emitOutput(tail, 'stdout', p.name);
+    const how = r.kind === 'halted' ? `exited with code ${r.code & 0xff} (${r.reason})` : `ended: ${r.kind}: ${r.reason}`;
+    this.emitOutput(`persona: ${p.name} ${how}\n`, 'console');
+    p.close();
   }
 
-  private emitOutput(text: string, category: 'stdout' | 'console'): void {
-    if (text.length > 0) setImmediate(() => this.emit('output', text, category));
+  /** Once nothing runs: report the gathered stop, or the device's end. */
+  private settleDevice(): void {
+    if (this.running) {
+      this.emitPersonaStates();
+      return;
+    }
+    const stop = this.stopping;
+    this.stopping = undefined;
+    if (this.personas.every((p) => p.state === 'exited')) {
+      const exits = this.personas.map((p) => p.exit!);
+      const worst = exits.find((e) => e.kind !== 'halted') ?? exits.reduce((a, b) => (exitCodeOf(b) > exitCodeOf(a) ? b : a));
+      this.emitPersonaStates();
+      setImmediate(() => this.emit('exited', { code: Math.max(...exits.map(exitCodeOf)), reason: worst.reason }));
+      return;
+    }
+    this.emitPersonaStates();
+    if (stop?.first) {
+      const { p, r } = stop.first;
+      this.reportBreak(p, r);
+      return;
+    }
+    // A pause, or a stepped persona that ended while the others were stopped: report where one is.
+    const p = this.personas.find((x) => x.state === 'stopped')!;
+    const v = p.persona.vcpus.find((x) => x.power === 'on') ?? p.persona.vcpus[0]!;
+    this.emitStopped('pause', p, v.index, v.pc);
   }
 
-  private emitStopped(stop: DebuggerStop): void {
-    this.lastVcpu = stop.vcpu;
+  private emitPersonaStates(): void {
+    const states = this.personaStates();
+    const key = JSON.stringify(states);
+    if (key === this.lastStates) return;
+    this.lastStates = key;
+    setImmediate(() => this.emit('personaState', states));
+  }
+
+  private emitOutput(text: string, category: 'stdout' | 'console', persona?: string): void {
+    if (text.length > 0) setImmediate(() => this.emit('output', text, category, persona));
+  }
+
+  /** A persona's break as a stop: a trap is an exception stop, a breakpoint no source line claims a function or instruction one. */
+  private reportBreak(p: DebuggedPersona, r: PersonaBreak): void {
+    if (r.reason === 'trap') {
+      const hit = p.filters.hit(r.vcpu);
+      this.emitStopped('exception', p, r.vcpu, r.pc, hit && describeHit(hit, p.trapNames()));
+      return;
+    }
+    let reason: StopReason = r.reason;
+    if (r.reason === 'breakpoint' && !p.sourceBreakpoints.at(r.pc)) reason = p.code.reasonAt(r.pc) ?? reason;
+    this.emitStopped(reason, p, r.vcpu, r.pc);
+  }
+
+  private emitStopped(reason: StopReason, p: DebuggedPersona, vcpu: number, pc: bigint, trap?: string): void {
+    this.lastStopPersona = p.index;
+    p.lastVcpu = vcpu;
+    const description = trap ? `Paused on ${trap} in ${p.name}` : `${DESCRIPTION[reason]} in ${p.name}`;
+    const stop: DebuggerStop = { reason, threadId: this.threadTable.idOf(p.index, vcpu), persona: p.name, vcpu, pc, description, trap };
     setImmediate(() => this.emit('stopped', stop));
-  }
-
-  private emitExited(exit: DebuggerExit): void {
-    setImmediate(() => this.emit('exited', exit));
   }
 }

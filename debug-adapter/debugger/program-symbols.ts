@@ -19,11 +19,18 @@ export class ProgramSymbols {
   /** Functions and objects with a size, sorted by address. */
   private readonly sized: GuestSymbol[];
 
-  constructor(file: string, bytes: Uint8Array, symbols: readonly GuestSymbol[]) {
-    this.lines = new LineIndex(this.attempt('line tables', () => readLineTables(bytes, file)) ?? []);
-    this.cfi = this.attempt('call-frame information', () => callFrameInfoOfElf(file, bytes));
-    this.info = this.attempt('debug information', () => readDebugInfo(bytes, file));
+  constructor(file: string, bytes: Uint8Array, symbols: readonly GuestSymbol[], elf = true) {
+    this.lines = new LineIndex((elf ? this.attempt('line tables', () => readLineTables(bytes, file)) : undefined) ?? []);
+    this.cfi = elf ? this.attempt('call-frame information', () => callFrameInfoOfElf(file, bytes)) : undefined;
+    this.info = elf ? this.attempt('debug information', () => readDebugInfo(bytes, file)) : undefined;
     this.sized = symbols.filter((s) => s.kind === 'func' || s.size > 0n);
+  }
+
+  /** An image without ELF symbols (a Linux Image, a raw binary): names and lines stay unknown. */
+  static none(file: string): ProgramSymbols {
+    const s = new ProgramSymbols(file, new Uint8Array(0), [], false);
+    s.warnings.push(`${file} is not an ELF: no source lines or function names for it`);
+    return s;
   }
 
   private attempt<T>(what: string, read: () => T): T | undefined {

@@ -18,6 +18,8 @@ export interface StepContext {
   symbols: ProgramSymbols;
   /** True once a pause was asked for: every loop here ends at its next stop. */
   paused: () => boolean;
+  /** Set: only this vCPU runs (DAP singleThread); the persona's others stay frozen. */
+  only?: number;
 }
 
 /** Instruction steps one line step may take before it gives up where it is (a one-line loop). */
@@ -37,11 +39,11 @@ export async function runTo(ctx: StepContext, vcpu: number, address: bigint, min
   const v = ctx.persona.vcpus[vcpu]!;
   for (;;) {
     if (v.pc === address) {
-      const r = await ctx.persona.stepInstruction(vcpu);
+      const r = await ctx.persona.stepInstruction(vcpu, { onlyVcpu: ctx.only });
       if (!isPlainStep(r, ctx)) return r;
     }
     v.plantStep([address]);
-    const r = await ctx.persona.runUntilStop();
+    const r = await ctx.persona.runUntilStop({ onlyVcpu: ctx.only });
     if (!isPlainStep(r, ctx) || r.vcpu !== vcpu || r.pc !== address) return r;
     if (stackPointer(ctx, vcpu) >= minSp) return r;
   }
@@ -57,7 +59,7 @@ export async function stepOverInstruction(ctx: StepContext, vcpu: number): Promi
     const s = successors(insn, v.pc, (n) => v.readX(n), { nzcv, elr: v.engine.readReg(A64.ELR_EL1) });
     if (s.kind === 'call' && s.returnAddress !== undefined) return runTo(ctx, vcpu, s.returnAddress, stackPointer(ctx, vcpu));
   }
-  return ctx.persona.stepInstruction(vcpu);
+  return ctx.persona.stepInstruction(vcpu, { onlyVcpu: ctx.only });
 }
 
 /** Runs until the current function returns to its caller (one instruction step where no caller is known). */
@@ -66,7 +68,7 @@ export async function stepOut(ctx: StepContext, vcpu: number): Promise<RunResult
   const top = frameFromRegisters(liveRegisters(v));
   const caller = unwindStep(top, (a, n) => v.guestBytes(a, n), { cfi: ctx.symbols.cfi });
   const callerSp = caller?.registers.get(SP_COLUMN);
-  if (!caller || callerSp === undefined) return ctx.persona.stepInstruction(vcpu);
+  if (!caller || callerSp === undefined) return ctx.persona.stepInstruction(vcpu, { onlyVcpu: ctx.only });
   return runTo(ctx, vcpu, caller.pc, callerSp);
 }
 
@@ -75,7 +77,7 @@ export async function stepOut(ctx: StepContext, vcpu: number): Promise<RunResult
  * source line. Where the start has no line information this is one instruction step.
  */
 export async function stepLine(ctx: StepContext, vcpu: number, over: boolean): Promise<RunResult> {
-  const one = (): Promise<RunResult> => (over ? stepOverInstruction(ctx, vcpu) : ctx.persona.stepInstruction(vcpu));
+  const one = (): Promise<RunResult> => (over ? stepOverInstruction(ctx, vcpu) : ctx.persona.stepInstruction(vcpu, { onlyVcpu: ctx.only }));
   const start = ctx.symbols.location(ctx.persona.vcpus[vcpu]!.pc);
   if (!start) return one();
   let r: RunResult = await one();

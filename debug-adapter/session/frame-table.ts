@@ -4,7 +4,7 @@
 import type { StackFrameInfo } from '../debugger/stack';
 
 export interface FrameEntry {
-  vcpu: number;
+  threadId: number;
   index: number;
   frame: StackFrameInfo;
 }
@@ -13,8 +13,8 @@ export class FrameTable {
   private entries: FrameEntry[] = [];
 
   /** A frame's id, which is also its registers scope's variablesReference (ids start at 1). */
-  add(vcpu: number, index: number, frame: StackFrameInfo): number {
-    this.entries.push({ vcpu, index, frame });
+  add(threadId: number, index: number, frame: StackFrameInfo): number {
+    this.entries.push({ threadId, index, frame });
     return this.entries.length;
   }
 

@@ -4,20 +4,28 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebuggerError } from '../debugger/errors';
 
 export interface PersonaLaunchArguments extends DebugProtocol.LaunchRequestArguments {
-  /** The guest ELF (built with -g for source-level debugging). */
-  program: string;
+  /** A device manifest (docs/manifest.md): every persona of the device is debugged. */
+  manifest?: string;
+  /** One guest ELF (built with -g for source-level debugging): a device of one persona. */
+  program?: string;
   /** Stop at the entry point instead of running (default false). */
   stopOnEntry?: boolean;
+  /** Fixed-order instruction quanta with virtual time, as `persona run --deterministic` (default false). */
+  deterministic?: boolean;
   /** The folder relative paths are taken from (default: the adapter's working folder). */
   cwd?: string;
 }
 
 export function checkLaunchArguments(args: DebugProtocol.LaunchRequestArguments | undefined): PersonaLaunchArguments {
   const a: Partial<PersonaLaunchArguments> = args ?? {};
-  if (typeof a.program !== 'string' || a.program.length === 0) {
-    throw new DebuggerError('launch: "program" must be the path of a guest ELF (built with -g)');
+  const path = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
+  if ((a.manifest === undefined) === (a.program === undefined)) {
+    throw new DebuggerError('launch: give exactly one of "manifest" (a device manifest such as examples/phone/phone.json) or "program" (one guest ELF built with -g)');
   }
+  if (a.manifest !== undefined && !path(a.manifest)) throw new DebuggerError('launch: "manifest" must be the path of a device manifest (JSON, see docs/manifest.md)');
+  if (a.program !== undefined && !path(a.program)) throw new DebuggerError('launch: "program" must be the path of a guest ELF (built with -g)');
   if (a.stopOnEntry !== undefined && typeof a.stopOnEntry !== 'boolean') throw new DebuggerError('launch: "stopOnEntry" must be true or false');
+  if (a.deterministic !== undefined && typeof a.deterministic !== 'boolean') throw new DebuggerError('launch: "deterministic" must be true or false');
   if (a.cwd !== undefined && typeof a.cwd !== 'string') throw new DebuggerError('launch: "cwd" must be a folder path');
-  return { ...args, program: a.program, stopOnEntry: a.stopOnEntry, cwd: a.cwd };
+  return { ...args, manifest: a.manifest, program: a.program, stopOnEntry: a.stopOnEntry, deterministic: a.deterministic, cwd: a.cwd };
 }

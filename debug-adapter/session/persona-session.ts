@@ -1,16 +1,21 @@
 // The DAP session: one method per request, each a thin translation into PersonaDebugger verbs, and
-// one place (the constructor) that turns the debugger's events into DAP events. Thread ids are
-// vCPU index + 1; frame ids and register-scope references live until the guest runs again.
+// one place (the constructor) that turns the debugger's events into DAP events. Thread ids are the
+// debugger's (one per persona vCPU, stable for the session); frame ids and register-scope
+// references live until the guest runs again. The custom events and requests of the Persona DAP
+// contract (docs/debugging.md) are here too: one method per custom request.
 
 import { basename } from 'node:path';
-import { DebugSession, ExitedEvent, InitializedEvent, InvalidatedEvent, MemoryEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
+import { CapabilitiesEvent, DebugSession, Event, ExitedEvent, InitializedEvent, InvalidatedEvent, MemoryEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebuggerError } from '../debugger/errors';
 import { PersonaDebugger, type Granularity, type StepKind } from '../debugger/debugger';
 import { hex64 } from '../debugger/registers';
 import { parseAddress, type AddressBreakpointResult } from '../debugger/instruction-breakpoints';
 import { EXCEPTION_FILTERS } from '../debugger/exception-filters';
+import { consoleInput, snapshot, traceExport } from '../debugger/device-requests';
+import { TrapFeed } from '../debugger/trap-feed';
 import { FrameTable } from './frame-table';
+import { TrapEvents } from './trap-events';
 import { checkLaunchArguments } from './launch-arguments';
 
 /** Error response ids: 1 for a user error (bad program, wrong state), 2 for a bug of ours. */
@@ -21,18 +26,38 @@ export class PersonaSession extends DebugSession {
   private readonly debugger = new PersonaDebugger();
   private readonly frames = new FrameTable();
   private stopOnEntry = false;
+  private deterministic = false;
+  private traps: TrapEvents | undefined;
+  /** Custom requests of the contract, by command: one method each. */
+  private readonly custom: Record<string, (response: DebugProtocol.Response, args: Record<string, unknown>) => void> = {
+    personaConsoleInput: (r, a) => this.personaConsoleInputRequest(r, a),
+    personaList: (r) => this.personaListRequest(r),
+    personaSnapshot: (r, a) => this.personaSnapshotRequest(r, a),
+    personaTraceExport: (r, a) => this.personaTraceExportRequest(r, a),
+  };
 
   constructor() {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
     this.debugger.on('stopped', (s) => {
-      const e: DebugProtocol.StoppedEvent = new StoppedEvent(s.reason, s.vcpu + 1, s.description);
-      if (s.description) e.body.description = `Paused on ${s.description}`;
+      this.traps?.stopped(); // the trap view is current when the editor shows the stop
+      const e: DebugProtocol.StoppedEvent = new StoppedEvent(s.reason, s.threadId, s.trap);
+      e.body.allThreadsStopped = true;
+      e.body.description = s.description;
       this.sendEvent(e);
     });
-    this.debugger.on('output', (text, category) => this.sendEvent(new OutputEvent(text, category)));
+    this.debugger.on('output', (text, category, persona) => {
+      const e: DebugProtocol.OutputEvent = new OutputEvent(text, category);
+      if (persona !== undefined) e.body.data = { persona };
+      this.sendEvent(e);
+    });
+    this.debugger.on('personaState', (personas) => {
+      if (personas.some((p) => p.state === 'running')) this.traps?.running();
+      this.sendEvent(new Event('personaState', { personas: personas.map((p) => ({ name: p.name, state: p.state, vcpus: p.vcpus, exitCode: p.exitCode })) }));
+    });
     this.debugger.on('exited', (e) => {
+      this.traps?.stopped();
       if (e.code !== 0) this.sendEvent(new OutputEvent(`persona: the guest ended: ${e.reason}\n`, 'console'));
       this.sendEvent(new ExitedEvent(e.code));
       this.sendEvent(new TerminatedEvent());
@@ -67,6 +92,7 @@ export class PersonaSession extends DebugSession {
         conditionDescription: 'e.g. id == 0x84000000, ec == 0x24, vcpu == 1, $persona == "work" (fields: id ec esr far pc vcpu el $persona)',
       })),
       supportsTerminateRequest: true,
+      supportsSingleThreadExecutionRequests: true,
     };
     this.sendResponse(response);
   }
@@ -74,9 +100,13 @@ export class PersonaSession extends DebugSession {
   protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): void {
     this.guard(response, () => {
       const a = checkLaunchArguments(args);
-      this.debugger.launch({ program: a.program, cwd: a.cwd });
+      this.debugger.launch({ manifest: a.manifest, program: a.program, cwd: a.cwd, deterministic: a.deterministic });
       this.stopOnEntry = a.stopOnEntry ?? false;
+      this.deterministic = a.deterministic ?? false;
+      this.traps = new TrapEvents(new TrapFeed(() => this.debugger.feedPersonas(), (id) => this.debugger.channelName(id)), (e) => this.sendEvent(e));
       this.sendResponse(response);
+      // The personas are known now: breakpoints may name one (DAP breakpoint modes).
+      this.sendEvent(new CapabilitiesEvent({ breakpointModes: this.debugger.breakpointModes() }));
       this.sendEvent(new InitializedEvent()); // ready for breakpoints now that the program's lines are known
     });
   }
@@ -85,8 +115,8 @@ export class PersonaSession extends DebugSession {
     this.guard(response, () => {
       const path = args.source.path;
       if (path === undefined) throw new DebuggerError('setBreakpoints: only sources with a path are supported');
-      const lines = (args.breakpoints ?? []).map((b) => this.convertClientLineToDebugger(b.line));
-      const results = this.debugger.setSourceBreakpoints(this.convertClientPathToDebugger(path), lines);
+      const requests = (args.breakpoints ?? []).map((b) => ({ line: this.convertClientLineToDebugger(b.line), mode: b.mode }));
+      const results = this.debugger.setSourceBreakpoints(this.convertClientPathToDebugger(path), requests);
       response.body = {
         breakpoints: results.map((r) => ({ verified: r.verified, line: this.convertDebuggerLineToClient(r.line), source: args.source, message: r.message })),
       };
@@ -104,7 +134,7 @@ export class PersonaSession extends DebugSession {
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
     this.guard(response, () => {
-      const results = this.debugger.setFunctionBreakpoints(args.breakpoints.map((b) => b.name));
+      const results = this.debugger.setFunctionBreakpoints(args.breakpoints);
       response.body = { breakpoints: results.map((r) => this.addressBreakpoint(r)) };
       this.sendResponse(response);
     });
@@ -132,7 +162,7 @@ export class PersonaSession extends DebugSession {
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, args: DebugProtocol.ExceptionInfoArguments): void {
     this.guard(response, () => {
-      const info = this.debugger.exceptionInfo(args.threadId - 1);
+      const info = this.debugger.exceptionInfo(args.threadId);
       response.body = {
         exceptionId: info.exceptionId, description: info.description, breakMode: 'always',
         details: { typeName: info.typeName, message: info.message },
@@ -203,11 +233,12 @@ export class PersonaSession extends DebugSession {
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    response.body = { threads: this.debugger.threads().map((t) => new Thread(t.vcpu + 1, t.name)) };
+    response.body = { threads: this.debugger.threads().map((t) => new Thread(t.id, t.name)) };
     this.sendResponse(response);
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    response.body = { allThreadsContinued: true };
     this.resume(response, () => this.debugger.continue());
   }
 
@@ -223,9 +254,9 @@ export class PersonaSession extends DebugSession {
     this.step(response, args, 'out');
   }
 
-  private step(response: DebugProtocol.Response, args: { threadId: number; granularity?: DebugProtocol.SteppingGranularity }, kind: StepKind): void {
+  private step(response: DebugProtocol.Response, args: { threadId: number; granularity?: DebugProtocol.SteppingGranularity; singleThread?: boolean }, kind: StepKind): void {
     const granularity: Granularity = args.granularity === 'instruction' ? 'instruction' : 'line';
-    this.resume(response, () => this.debugger.step(args.threadId - 1, kind, granularity));
+    this.resume(response, () => this.debugger.step(args.threadId, kind, granularity, args.singleThread ?? false));
   }
 
   /** The verb runs the guest: frame ids die, the response goes out, the stop comes later as an event. */
@@ -244,12 +275,11 @@ export class PersonaSession extends DebugSession {
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     this.guard(response, () => {
-      const vcpu = args.threadId - 1;
-      const all = this.debugger.stackFrames(vcpu);
+      const all = this.debugger.stackFrames(args.threadId);
       const start = args.startFrame ?? 0;
       const end = args.levels ? start + args.levels : all.length;
       const stackFrames = all.slice(start, end).map((f, i) => {
-        const id = this.frames.add(vcpu, start + i, f);
+        const id = this.frames.add(args.threadId, start + i, f);
         const loc = f.location;
         const source = loc ? new Source(basename(loc.file), this.convertDebuggerPathToClient(loc.file)) : undefined;
         const sf: DebugProtocol.StackFrame = new StackFrame(id, f.name, source, loc ? this.convertDebuggerLineToClient(loc.line) : 0, loc ? this.convertDebuggerColumnToClient(Math.max(1, loc.column)) : 0);
@@ -281,13 +311,53 @@ export class PersonaSession extends DebugSession {
     });
   }
 
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    const handler = this.custom[command];
+    if (!handler) {
+      this.sendErrorResponse(response, { id: USER_ERROR, format: `unknown request "${command}"`, showUser: false });
+      return;
+    }
+    handler(response, typeof args === 'object' && args !== null ? args as Record<string, unknown> : {});
+  }
+
+  private personaConsoleInputRequest(response: DebugProtocol.Response, args: Record<string, unknown>): void {
+    this.guard(response, () => {
+      consoleInput(this.debugger.requestPersonas('personaConsoleInput'), args.persona, args.text);
+      this.sendResponse(response);
+    });
+  }
+
+  private personaListRequest(response: DebugProtocol.Response): void {
+    response.body = { personas: this.debugger.personaStates().map((p) => ({ name: p.name, state: p.state, vcpus: p.vcpus, image: p.image })) };
+    this.sendResponse(response);
+  }
+
+  private personaSnapshotRequest(response: DebugProtocol.Response, args: Record<string, unknown>): void {
+    this.guardAsync(response, async () => {
+      response.body = await snapshot(this.debugger.requestPersonas('personaSnapshot'), args.persona, args.file, this.deterministic);
+    });
+  }
+
+  private personaTraceExportRequest(response: DebugProtocol.Response, args: Record<string, unknown>): void {
+    this.guardAsync(response, async () => {
+      response.body = await traceExport(this.debugger.requestPersonas('personaTraceExport'), args.file, (id) => this.debugger.channelName(id));
+    });
+  }
+
+  /** `guard` for a request answered later: a rejection becomes the error response. */
+  private guardAsync(response: DebugProtocol.Response, body: () => Promise<void>): void {
+    body().then(() => this.sendResponse(response), (e: unknown) => this.guard(response, () => { throw e; }));
+  }
+
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.traps?.dispose();
     this.debugger.terminate();
     this.sendResponse(response);
     this.sendEvent(new TerminatedEvent());
   }
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments, request?: DebugProtocol.Request): void {
+    this.traps?.dispose();
     this.debugger.terminate();
     super.disconnectRequest(response, args, request);
   }

@@ -56,10 +56,17 @@ export interface PersonaConfig {
 /** A stop for the debugger: the persona goes on when runUntilStop is called again. */
 export interface PersonaBreak {
   kind: 'break';
-  /** `trap`: the dispatcher's breakOn filter accepted a trap. */
-  reason: 'breakpoint' | 'step' | 'trap';
+  /** `trap`: the dispatcher's breakOn filter accepted a trap; `pause`: requestPause() asked for it (between slices). */
+  reason: 'breakpoint' | 'step' | 'trap' | 'pause';
   vcpu: number;
   pc: bigint;
+}
+
+export interface RunOptions {
+  maxSeconds?: number;
+  onYield?: () => void;
+  /** Run only this vCPU; the persona's others stay where they are (a debugger's single-thread step). */
+  onlyVcpu?: number;
 }
 
 export type PersonaExit =
@@ -84,6 +91,8 @@ export class Persona {
   private stage2: { tables: Stage2Tables; mapped: Uint8Array } | undefined;
   private current = 0;
   private ending: PersonaExit | undefined;
+  /** A debugger asked runUntilStop to return at its next slice boundary (see requestPause). */
+  private pauseWanted = false;
   private readonly deviceNames: string[] = [];
   private readonly deviceObjects: MmioDevice[] = [];
   private readonly inputQueue: Buffer[] = [];
@@ -436,7 +445,7 @@ export class Persona {
    * Runs until the guest ends (its exit) or a vCPU stops for the debugger (a breakpoint or the end
    * of an instruction step): then it resolves with the stop and can be called again to go on.
    */
-  async runUntilStop(opts: { maxSeconds?: number; onYield?: () => void } = {}): Promise<PersonaExit | PersonaBreak> {
+  async runUntilStop(opts: RunOptions = {}): Promise<PersonaExit | PersonaBreak> {
     const deadline = opts.maxSeconds ? Date.now() + opts.maxSeconds * 1000 : Infinity;
     for (const v of this.vcpus) v.prepareResume();
     let lastYield = Date.now();
@@ -445,12 +454,13 @@ export class Persona {
     if (control) Atomics.store(control, CONTROL.STATE, PERSONA_STATE.RUNNING);
     while (!this.ending) {
       if (control && (Atomics.load(control, CONTROL.ATTENTION) | Atomics.load(control, CONTROL.PAUSE)) !== 0) await this.serveControl();
+      if (this.pauseWanted && !this.ending) return this.pausedHere();
       if (this.snapshotRequests.length > 0) this.serveSafePoints();
       if (this.inputQueue.length > 0) this.pumpConsoleInput();
       this.devices.rtc.tick(); // an alarm (match) fires even if the guest does not look at the RTC
       const now = counterNow();
       for (const v of this.vcpus) if (v.power === 'on') v.timer.update(now);
-      const runnable = this.vcpus.filter((v) => v.power === 'on' && !v.idle);
+      const runnable = this.vcpus.filter((v) => v.power === 'on' && !v.idle && (opts.onlyVcpu === undefined || v.index === opts.onlyVcpu));
       const wall = Date.now();
       if (wall >= deadline) {
         this.ending = { kind: 'timeout', reason: `the guest was still running after ${opts.maxSeconds} s (--max-seconds)` };
@@ -480,6 +490,7 @@ export class Persona {
         v.debugStop = undefined;
         v.clearStep();
         this.devices.uart.flush();
+        this.pauseWanted = false; // this stop answers a pause asked for meanwhile too
         return { kind: 'break', reason: brk.reason, vcpu: v.index, pc: brk.reason === 'trap' ? v.pc : brk.pc };
       }
       if (Date.now() - lastYield >= MAX_SLICE_US / 1000) {
@@ -490,6 +501,7 @@ export class Persona {
       }
     }
     this.devices.uart.flush();
+    this.pauseWanted = false;
     if (control) {
       Atomics.store(control, CONTROL.STATE, PERSONA_STATE.EXITED);
       Atomics.notify(control, CONTROL.STATE);
@@ -508,6 +520,33 @@ export class Persona {
 
   // ---- debugging -------------------------------------------------------------------------------
 
+  /**
+   * Asks a running runUntilStop (or one about to run) to return a 'pause' break at its next slice
+   * boundary, between instructions: also when every vCPU waits in WFI (the idle wait wakes on the
+   * attention word) or between the steps of a debugger's multi-step operation.
+   */
+  requestPause(): void {
+    this.pauseWanted = true;
+    for (const v of this.vcpus) v.requestStop();
+    const control = this.links?.control;
+    if (control) {
+      Atomics.store(control, CONTROL.ATTENTION, 1);
+      Atomics.notify(control, CONTROL.ATTENTION);
+    }
+  }
+
+  /** Withdraws a pause request that has not been answered (the persona settled for another reason). */
+  cancelPause(): void {
+    this.pauseWanted = false;
+  }
+
+  private pausedHere(): PersonaBreak {
+    this.pauseWanted = false;
+    this.devices.uart.flush();
+    const v = this.vcpus[this.current]!;
+    return { kind: 'break', reason: 'pause', vcpu: v.index, pc: v.pc };
+  }
+
   /** Breakpoints (guest virtual addresses) on every vCPU. */
   setBreakpoints(addresses: readonly bigint[]): void {
     for (const v of this.vcpus) v.setBreakpoints(addresses);
@@ -518,11 +557,11 @@ export class Persona {
    * (unicorn cannot single-step safely next to free running), then runs until one is reached. An
    * exception the instruction raises ends the step at its vector.
    */
-  async stepInstruction(index: number): Promise<PersonaExit | PersonaBreak> {
+  async stepInstruction(index: number, opts: RunOptions = {}): Promise<PersonaExit | PersonaBreak> {
     const v = this.vcpus[index];
     if (!v || v.power !== 'on') throw new Error(`vCPU ${index} is not running`);
     v.plantStep(v.nextInstructionTargets());
-    return this.runUntilStop();
+    return this.runUntilStop(opts);
   }
 
   // ---- deterministic mode ------------------------------------------------------------------------

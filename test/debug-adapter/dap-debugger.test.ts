@@ -24,7 +24,7 @@ test('launch errors are DebuggerErrors naming the program', () => {
   assert.throws(() => d.launch({ program: '/nope/x.elf' }), (e: unknown) => e instanceof DebuggerError && /\/nope\/x\.elf: no such file/.test(e.message));
   assert.throws(() => d.launch({ program: 'guests', cwd: join(ROOT, 'build') }), /is a folder/);
   assert.throws(() => d.launch({ program: HELLO_MAIN_C }), /is not a guest ELF/);
-  assert.throws(() => d.stackFrames(0), /no program is launched/);
+  assert.throws(() => d.stackFrames(1), /no program is launched/);
 });
 
 test('stop on entry, a breakpoint, an instruction step over a call, and the exit code', async () => {
@@ -45,7 +45,7 @@ test('stop on entry, a breakpoint, an instruction step over a call, and the exit
     assert.doesNotMatch(stdout(), /Goodbye/);
     // adrp, add, then `bl uart_puts` stepped over: the pc is after the call and the text is out.
     for (let i = 0; i < 3; i++) {
-      d.step(0, 'over', 'instruction');
+      d.step(1, 'over', 'instruction');
       const s = await nextStop(d);
       assert.equal(s.reason, 'step');
       assert.equal(s.pc, hit.pc + 4n * BigInt(i + 1));
@@ -70,7 +70,7 @@ test('pause lands quickly, and terminate while running frees the persona', async
   const s = await nextStop(d);
   assert.equal(s.reason, 'pause');
   assert.ok(Date.now() - asked < 500, `pause took ${Date.now() - asked} ms`);
-  assert.ok(d.stackFrames(0).length >= 1);
+  assert.ok(d.stackFrames(1).length >= 1);
   d.continue();
   await new Promise((r) => setTimeout(r, 50));
   d.terminate();
