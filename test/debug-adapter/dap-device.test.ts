@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { startAdapter, topFrame } from './dap-client';
-import { ROOT } from '../helpers/project';
+import { ROOT, guest } from '../helpers/project';
 
 const PHONE = join(ROOT, 'examples', 'phone', 'phone.json');
 const KERNEL_C = join(ROOT, 'examples', 'phone', 'common', 'kernel.c');
@@ -93,6 +93,8 @@ test('phone: threads per persona, a persona:work breakpoint in the shared kernel
 test('phone: a breakpoint for all personas stops personal first; instruction steps move only the stepped persona', async () => {
   const { dc, close } = await startAdapter();
   try {
+    const t0 = Date.now();
+    for (const ev of ['stopped', 'personaState', 'exited', 'terminated', 'output']) dc.on(ev, (e: DebugProtocol.Event) => process.stderr.write(`[${Date.now() - t0}] ${ev} ${String(JSON.stringify(e.body)).slice(0, 150)}\n`));
     await launchDevice(dc, { manifest: PHONE, stopOnEntry: true });
     const sendLine = kernelLine('out->seq = ++tx_seq;');
     const bp = await dc.setBreakpointsRequest({ source: { path: KERNEL_C }, breakpoints: [{ line: sendLine }] });
@@ -185,6 +187,27 @@ test('launch needs exactly one of manifest and program; a bad manifest is an err
     await assert.rejects(dc.launchRequest({ manifest: KERNEL_C } as DebugProtocol.LaunchRequestArguments), /ManifestError/);
     await assert.rejects(dc.launchRequest({ manifest: '/nonexistent/device.json' } as DebugProtocol.LaunchRequestArguments), /cannot read manifest \/nonexistent\/device\.json: no such file/);
     await assert.rejects(dc.stepInRequest({ threadId: 7 }), /no program is launched/);
+  } finally {
+    await close();
+  }
+});
+
+test('a breakpoint set (never hit) does not disturb the guest when slices are short', async () => {
+  // With any code hook in an instance, unicorn left a guard-stopped slice at an earlier block's PC
+  // (slice-guard.c); 300 us slices made kernel.elf fail its checks or fault every time.
+  const kernelC = join(ROOT, 'examples', 'kernel', 'main.c');
+  const fatal = readFileSync(kernelC, 'utf8').split('\n').findIndex((l) => l.includes('kernel: fatal exception')) + 1;
+  process.env.PERSONA_SLICE_US = '300';
+  const { dc, close, output } = await startAdapter();
+  delete process.env.PERSONA_SLICE_US;
+  try {
+    await launchDevice(dc, { program: guest('kernel') });
+    const bp = await dc.setBreakpointsRequest({ source: { path: kernelC }, breakpoints: [{ line: fatal }] });
+    assert.equal(bp.body.breakpoints[0]!.verified, true);
+    const exited = dc.waitForEvent('exited');
+    await dc.configurationDoneRequest();
+    assert.equal(((await exited) as DebugProtocol.ExitedEvent).body.exitCode, 0);
+    await output('kernel: all checks passed');
   } finally {
     await close();
   }
