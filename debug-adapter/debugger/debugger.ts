@@ -103,6 +103,8 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
       if (p) this.emitOutput(p.decode(bytes), 'stdout', p.name);
     });
     this.personas = device.personas.map((p) => new DebuggedPersona(p));
+    // One thread runs them all: each gets a share of the 20 ms a request may wait for the event loop.
+    for (const p of this.personas) p.persona.sliceUs = Math.max(2_000, Math.floor(p.persona.sliceUs / this.personas.length));
     this.manifest = device.manifest;
     this.threadTable = new PersonaThreads(this.personas);
     for (const p of this.personas) for (const w of p.symbols.warnings) this.emitOutput(`persona: ${p.name}: ${w}\n`, 'console');

@@ -91,6 +91,11 @@ export class Persona {
   private stage2: { tables: Stage2Tables; mapped: Uint8Array } | undefined;
   private current = 0;
   private ending: PersonaExit | undefined;
+  /**
+   * Longest slice, and longest run between turns of the event loop. Several personas sharing one
+   * thread (a debugger's device) each take a share, so requests wait at most about one slice.
+   */
+  sliceUs = MAX_SLICE_US;
   /** A debugger asked runUntilStop to return at its next slice boundary (see requestPause). */
   private pauseWanted = false;
   private readonly deviceNames: string[] = [];
@@ -478,7 +483,7 @@ export class Persona {
       const v = runnable[next++ % runnable.length]!;
       this.current = v.index;
       if (v.recordWakeUp()) continue; // a stop-on-trap filter on WFI: the loop ends with this.ending
-      let slice = runnable.length > 1 ? SMP_QUANTUM_US : MAX_SLICE_US;
+      let slice = runnable.length > 1 ? Math.min(SMP_QUANTUM_US, this.sliceUs) : this.sliceUs;
       const due = v.timer.nextDeadline();
       if (due !== undefined) slice = Math.max(1, Math.min(slice, Number(ticksToMicros(due > now ? due - now : 0n))));
       const r = v.debugStop ? {} : v.runSlice(slice); // a break deferred from a recorded trap: stop before running
@@ -493,7 +498,7 @@ export class Persona {
         this.pauseWanted = false; // this stop answers a pause asked for meanwhile too
         return { kind: 'break', reason: brk.reason, vcpu: v.index, pc: brk.reason === 'trap' ? v.pc : brk.pc };
       }
-      if (Date.now() - lastYield >= MAX_SLICE_US / 1000) {
+      if (Date.now() - lastYield >= this.sliceUs / 1000) {
         this.devices.uart.flush();
         opts.onYield?.();
         await yieldToEventLoop();
