@@ -120,6 +120,8 @@ export async function runDevice(manifest: DeviceManifest, o: DeviceRunOptions): 
   process.once('SIGINT', onSignal);
   // Console input goes to the first persona (a terminal per persona is the extension's job).
   process.stdin.on('data', (d: Buffer) => device.input(0, d));
+  // The reader of the consoles went away (`persona run ... | head`): stop every persona, no stack trace.
+  process.stdout.on('error', () => device.stop('the console output was closed (stdout)'));
   process.stdin.on('error', () => undefined);
   const personas = await device.finished();
   control.close();

@@ -153,6 +153,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   const onSignal = (): void => persona.stop({ kind: 'stopped', reason: 'interrupted (SIGINT)' });
   process.once('SIGINT', onSignal);
   process.stdin.on('data', (d: Buffer) => persona.consoleInput(d));
+  // The reader of the console went away (`persona run ... | head`): stop the guest, no stack trace.
+  process.stdout.on('error', () => persona.stop({ kind: 'stopped', reason: 'the console output was closed (stdout)' }));
   process.stdin.on('error', () => undefined);
   let exit: PersonaExit;
   try {

@@ -2,12 +2,12 @@
 // never a JS stack trace. Broken ELFs are generated, one kind per case.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildElf, EH64, PH64, setU16, setU64, type BuildOptions } from '../loader/elf-builder';
-import { assertNoStackTrace, guest, runPersona } from '../helpers/project';
+import { assertNoStackTrace, guest, PERSONA, runPersona } from '../helpers/project';
 
 const dir = mkdtempSync(join(tmpdir(), 'persona-cli-'));
 const TEXT = 0x4008_0000n;
@@ -139,4 +139,15 @@ test('--bios misuse: one line and exit 2', () => {
     assert.match(r.stderr, want);
     assertNoStackTrace(r.stderr);
   }
+});
+
+test('the console reader going away (persona run ... | head) stops the guest: exit 3, a message, no stack trace', async () => {
+  const p = spawn(process.execPath, [PERSONA, 'run', guest('bench-uart')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  p.stderr.on('data', (d: Buffer) => { stderr += d; });
+  p.stdout.once('data', () => p.stdout.destroy());
+  const code = await new Promise<number | null>((resolve) => p.on('close', resolve));
+  assert.equal(code, 3, stderr);
+  assert.match(stderr, /guest stopped: the console output was closed \(stdout\)/);
+  assertNoStackTrace(stderr);
 });
