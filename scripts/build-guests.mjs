@@ -36,6 +36,7 @@ const GUESTS = {
   'bench-channel': ['test/guests/bench-channel/main.c', 'examples/lib/persona-calls.c', 'examples/lib/persona-calls.h'],
   echo: ['test/guests/echo/main.c'],
   smc: ['test/guests/smc/main.c'],
+  watch: ['test/guests/watch/main.c'],
   'phone-personal': ['examples/phone/personal/main.c', 'examples/phone/personal/app.c', 'examples/phone/common/kernel.c', 'examples/phone/common/phone.h', 'examples/lib/persona-calls.c', 'examples/lib/persona-calls.h'],
   'phone-work': ['examples/phone/work/main.c', 'examples/phone/work/app.c', 'examples/phone/common/kernel.c', 'examples/phone/common/phone.h', 'examples/lib/persona-calls.c', 'examples/lib/persona-calls.h'],
   attacker: ['test/guests/attacker/main.c', 'test/guests/hvcfuzz/validate.h', 'examples/lib/persona-calls.c', 'examples/lib/persona-calls.h', 'examples/lib/fdt.c', 'examples/lib/fdt.h'],

@@ -7,6 +7,7 @@ import { hypercallName } from '../../emulator/hypervisor/hypercalls/table';
 import type { TrapNames } from '../../emulator/hypervisor/trap-format';
 import { CodeTools } from './code-tools';
 import { ExceptionFilters } from './exception-filters';
+import { DataBreakpoints } from './data-breakpoints';
 import type { LaunchedPersona } from './launch';
 import type { ProgramSymbols } from './program-symbols';
 import { SourceBreakpoints } from './source-breakpoints';
@@ -26,6 +27,8 @@ export class DebuggedPersona {
   readonly code: CodeTools;
   /** Exception breakpoint filters (their conditions see `$persona` as this persona's name). */
   readonly filters: ExceptionFilters;
+  /** Data breakpoints (stage-2 watchpoints) in this persona's memory. */
+  readonly data: DataBreakpoints;
   /** The vCPU of this persona's last stop: the translation regime memory requests use. */
   lastVcpu = 0;
   state: PersonaRunState = 'stopped';
@@ -45,6 +48,7 @@ export class DebuggedPersona {
     this.sourceBreakpoints = new SourceBreakpoints(p.symbols);
     this.code = new CodeTools({ persona: p.persona, image: { symbols: p.elfSymbols }, symbols: p.symbols });
     this.filters = new ExceptionFilters(p.name);
+    this.data = new DataBreakpoints(p.symbols.info);
   }
 
   /** The vCPU memory requests see the guest through: the last one to stop, if it is powered. */

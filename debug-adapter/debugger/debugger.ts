@@ -13,6 +13,7 @@ import type { AddressBreakpointResult } from './instruction-breakpoints';
 import type { DisassemblyRow } from './disassembly';
 import type { MemoryRead } from './memory';
 import { describeHit, hitDetails, type FilterResult } from './exception-filters';
+import type { DataBreakpointInfo, DataBreakpointResult } from './data-breakpoints';
 import { DebuggedPersona } from './debugged-persona';
 import { DebuggerError } from './errors';
 import { launchDevice, type LaunchOptions } from './launch';
@@ -23,7 +24,7 @@ import { PersonaThreads, type ThreadInfo } from './persona-threads';
 import { stackFrames, type StackFrameInfo } from './stack';
 import { stepLine, stepOut, stepOverInstruction, type RunResult, type StepContext } from './stepping';
 
-export type StopReason = 'entry' | 'breakpoint' | 'step' | 'pause' | 'function breakpoint' | 'instruction breakpoint' | 'exception';
+export type StopReason = 'entry' | 'breakpoint' | 'step' | 'pause' | 'function breakpoint' | 'instruction breakpoint' | 'exception' | 'data breakpoint';
 export type StepKind = 'in' | 'over' | 'out';
 export type Granularity = 'instruction' | 'line';
 
@@ -73,6 +74,7 @@ type Phase = 'idle' | 'launched' | 'started' | 'closed';
 const DESCRIPTION: Record<StopReason, string> = {
   entry: 'Paused on entry', breakpoint: 'Paused on breakpoint', step: 'Paused after step', pause: 'Paused',
   'function breakpoint': 'Paused on function breakpoint', 'instruction breakpoint': 'Paused on instruction breakpoint', exception: 'Paused on exception',
+  'data breakpoint': 'Paused on data breakpoint',
 };
 
 /** Exit codes as `persona run` gives them: the guest's own, 3 when it faulted or was stopped, 4 on timeout. */
@@ -164,6 +166,33 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
       p.applyFilters();
     }
     return first;
+  }
+
+  /**
+   * dataBreakpointInfo: a global of the persona of the last stop, or an address in it. The dataId
+   * names the persona (`<index>@…`): the watch is set in that persona's memory.
+   */
+  dataBreakpointInfo(name: string, asAddress: boolean, bytes: number | undefined): DataBreakpointInfo {
+    this.requireLaunched('dataBreakpointInfo');
+    const p = this.viewPersona;
+    const info = p.data.describe(name, asAddress, bytes);
+    return info.dataId === undefined ? info : { dataId: `${p.index}@${info.dataId}`, description: this.personas.length > 1 ? `${info.description} in ${p.name}` : info.description };
+  }
+
+  /** Replaces the data breakpoints of every persona (each gets the ones whose dataId names it). */
+  setDataBreakpoints(requests: readonly { dataId: string; accessType?: string }[]): DataBreakpointResult[] {
+    this.requireLaunched('setDataBreakpoints');
+    const results: (DataBreakpointResult | undefined)[] = requests.map((r) => {
+      const m = /^(\d+)@/.exec(r.dataId);
+      return m && this.personas[Number(m[1])] ? undefined : { verified: false, message: `"${r.dataId}" is not a dataId from dataBreakpointInfo` };
+    });
+    for (const p of this.personas) {
+      if (p.state === 'exited') continue;
+      const mine = requests.map((r, i) => ({ r, i })).filter(({ r, i }) => results[i] === undefined && r.dataId.startsWith(`${p.index}@`));
+      const out = p.data.replace(p.persona, p.viewVcpu, mine.map(({ r }) => ({ dataId: r.dataId.slice(r.dataId.indexOf('@') + 1), accessType: r.accessType })));
+      mine.forEach(({ i }, k) => { results[i] = out[k]; });
+    }
+    return results.map((r) => r ?? { verified: false, message: 'its persona has ended' });
   }
 
   /** The trap behind the last exception stop of a thread, with its syndrome decoded. */
@@ -401,6 +430,11 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
     if (r.reason === 'trap') {
       const hit = p.filters.hit(r.vcpu);
       this.emitStopped('exception', p, r.vcpu, r.pc, hit && describeHit(hit, p.trapNames()));
+      return;
+    }
+    if (r.reason === 'watchpoint') {
+      const hit = p.persona.vcpus[r.vcpu]?.watchHit;
+      this.emitStopped('data breakpoint', p, r.vcpu, r.pc, hit && `data breakpoint: ${p.data.describeHit(hit)}`);
       return;
     }
     let reason: StopReason = r.reason;

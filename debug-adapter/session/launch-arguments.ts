@@ -14,6 +14,8 @@ export interface PersonaLaunchArguments extends DebugProtocol.LaunchRequestArgum
   deterministic?: boolean;
   /** The folder relative paths are taken from (default: the adapter's working folder). */
   cwd?: string;
+  /** vCPUs of a `program` launch, as `persona run --cpus` (default 1, at most 8). */
+  cpus?: number;
 }
 
 export function checkLaunchArguments(args: DebugProtocol.LaunchRequestArguments | undefined): PersonaLaunchArguments {
@@ -27,5 +29,7 @@ export function checkLaunchArguments(args: DebugProtocol.LaunchRequestArguments 
   if (a.stopOnEntry !== undefined && typeof a.stopOnEntry !== 'boolean') throw new DebuggerError('launch: "stopOnEntry" must be true or false');
   if (a.deterministic !== undefined && typeof a.deterministic !== 'boolean') throw new DebuggerError('launch: "deterministic" must be true or false');
   if (a.cwd !== undefined && typeof a.cwd !== 'string') throw new DebuggerError('launch: "cwd" must be a folder path');
-  return { ...args, manifest: a.manifest, program: a.program, stopOnEntry: a.stopOnEntry, deterministic: a.deterministic, cwd: a.cwd };
+  if (a.cpus !== undefined && (!Number.isInteger(a.cpus) || a.cpus < 1 || a.cpus > 8)) throw new DebuggerError('launch: "cpus" must be a whole number from 1 to 8');
+  if (a.cpus !== undefined && a.manifest !== undefined) throw new DebuggerError('launch: "cpus" is for a "program" launch; a manifest gives each persona its cpus');
+  return { ...args, manifest: a.manifest, program: a.program, stopOnEntry: a.stopOnEntry, deterministic: a.deterministic, cwd: a.cwd, cpus: a.cpus };
 }

@@ -12,6 +12,7 @@ import { PersonaDebugger, type Granularity, type StepKind } from '../debugger/de
 import { hex64 } from '../debugger/registers';
 import { parseAddress, type AddressBreakpointResult } from '../debugger/instruction-breakpoints';
 import { EXCEPTION_FILTERS } from '../debugger/exception-filters';
+import { DATA_ACCESS_TYPES } from '../debugger/data-breakpoints';
 import { consoleInput, snapshot, traceExport } from '../debugger/device-requests';
 import { TrapFeed } from '../debugger/trap-feed';
 import { FrameTable } from './frame-table';
@@ -86,6 +87,7 @@ export class PersonaSession extends DebugSession {
       supportsReadMemoryRequest: true,
       supportsWriteMemoryRequest: true,
       supportsExceptionInfoRequest: true,
+      supportsDataBreakpoints: true,
       supportsExceptionFilterOptions: true,
       exceptionBreakpointFilters: EXCEPTION_FILTERS.map((f) => ({
         filter: f.filter, label: f.label, description: f.description, default: false, supportsCondition: true,
@@ -100,7 +102,7 @@ export class PersonaSession extends DebugSession {
   protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): void {
     this.guard(response, () => {
       const a = checkLaunchArguments(args);
-      this.debugger.launch({ manifest: a.manifest, program: a.program, cwd: a.cwd, deterministic: a.deterministic });
+      this.debugger.launch({ manifest: a.manifest, program: a.program, cwd: a.cwd, deterministic: a.deterministic, cpus: a.cpus });
       this.stopOnEntry = a.stopOnEntry ?? false;
       this.deterministic = a.deterministic ?? false;
       this.traps = new TrapEvents(new TrapFeed(() => this.debugger.feedPersonas(), (id) => this.debugger.channelName(id)), (e) => this.sendEvent(e));
@@ -148,6 +150,24 @@ export class PersonaSession extends DebugSession {
       bp.line = this.convertDebuggerLineToClient(r.location.line);
     }
     return bp;
+  }
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    this.guard(response, () => {
+      const info = this.debugger.dataBreakpointInfo(args.name, args.asAddress ?? false, args.bytes);
+      response.body = info.dataId === undefined
+        ? { dataId: null, description: info.description }
+        : { dataId: info.dataId, description: info.description, accessTypes: [...DATA_ACCESS_TYPES], canPersist: false };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    this.guard(response, () => {
+      const results = this.debugger.setDataBreakpoints(args.breakpoints);
+      response.body = { breakpoints: results.map((r) => ({ verified: r.verified, message: r.message })) };
+      this.sendResponse(response);
+    });
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {

@@ -5,6 +5,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { counterNow, ticksToMicros } from '../arch/aarch64/generic-timer';
 import { Stage2Tables, type Stage2Region } from '../arch/aarch64/stage2';
 import { INSTRUCTIONS_PER_TICK, Vcpu, type GuestMemoryRegion, type MmioWindow } from '../arch/aarch64/vcpu';
+import type { Watchpoint } from '../arch/aarch64/watchpoints';
 import { hex, ImageFormatError } from '../loader/errors';
 import type { GuestImage } from '../loader/types';
 import { buildVirtDtb, dtbPlacement, elfLeavesRoomForDtb, initrdPlacement } from '../platform/virt-dtb';
@@ -21,6 +22,15 @@ import { CONTROL, PERSONA_STATE, ringPeer, takeDoorbell, type PersonaLinks } fro
 
 /** Where the hypervisor keeps its own memory (stage-2 tables): outside any guest's IPA space. */
 const HYPERVISOR_MEMORY_BASE = 0xf0_0000_0000n;
+/** Spare stage-2 table pages per vCPU, for splitting blocks around watched pages (two per page at most). */
+const STAGE2_SPARE_PAGES = 32;
+
+function withSpareTables(built: Uint8Array): Uint8Array {
+  const out = new Uint8Array(built.byteLength + STAGE2_SPARE_PAGES * 4096);
+  out.set(built);
+  return out;
+}
+
 /** Longest slice before the event loop gets a turn (console input, signals, pause requests). */
 const MAX_SLICE_US = Number(process.env.PERSONA_SLICE_US ?? 20_000);
 /** Slice length when several vCPUs of the persona are runnable. */
@@ -56,8 +66,11 @@ export interface PersonaConfig {
 /** A stop for the debugger: the persona goes on when runUntilStop is called again. */
 export interface PersonaBreak {
   kind: 'break';
-  /** `trap`: the dispatcher's breakOn filter accepted a trap; `pause`: requestPause() asked for it (between slices). */
-  reason: 'breakpoint' | 'step' | 'trap' | 'pause';
+  /**
+   * `trap`: the dispatcher's breakOn filter accepted a trap; `pause`: requestPause() asked for it
+   * (between slices); `watchpoint`: before a watched access.
+   */
+  reason: 'breakpoint' | 'step' | 'trap' | 'pause' | 'watchpoint';
   vcpu: number;
   pc: bigint;
 }
@@ -87,8 +100,8 @@ export class Persona {
   readonly dtbAddress: bigint | undefined;
   /** Where the initrd was placed (guest-physical), as /chosen names it. */
   readonly initrd: { start: bigint; end: bigint } | undefined;
-  /** Stage-2 tables and their bytes as the vCPUs see them (flash banks change access as they change mode). */
-  private stage2: { tables: Stage2Tables; mapped: Uint8Array } | undefined;
+  /** Stage-2 tables and their bytes as each vCPU sees them (flash banks change access as they change mode). */
+  private stage2: { tables: Stage2Tables; mapped: Uint8Array[] } | undefined;
   private current = 0;
   private ending: PersonaExit | undefined;
   /**
@@ -196,9 +209,10 @@ export class Persona {
       ...windows.filter((w) => !w.rom).map((w) => ({ base: w.base, size: (w.size + 0xfffn) & ~0xfffn, device: true })),
     ];
     for (const r of regions) stage2.map(r);
-    const tables = new Uint8Array(stage2.byteLength);
-    tables.set(stage2.bytes());
-    this.stage2 = { tables: stage2, mapped: tables };
+    // Each vCPU its own copy, with spare pages: watchpoints change one vCPU's page permissions.
+    const built = stage2.bytes();
+    const mapped = Array.from({ length: cfg.cpus }, () => withSpareTables(built));
+    this.stage2 = { tables: stage2, mapped };
     // Flash banks start in read-array mode: readable and executable, every write a command that traps.
     this.devices.flash.forEach((f, bank) => this.setFlashAccess(bank, f.inReadArray));
     // unicorn maps whole pages: a window smaller than a page (fw_cfg's 0x18 bytes) gets the page.
@@ -212,7 +226,7 @@ export class Persona {
 
     for (let i = 0; i < cfg.cpus; i++) {
       this.vcpus.push(new Vcpu({
-        index: i, memory, mmio, stage2: { base: HYPERVISOR_MEMORY_BASE, bytes: tables },
+        index: i, memory, mmio, stage2: { base: HYPERVISOR_MEMORY_BASE, bytes: mapped[i]!, builtPages: built.byteLength / 4096 },
         tcgBufferBytes: cfg.tcgBufferBytes ?? 128 << 20,
         control: cfg.links?.control,
         deterministic: cfg.deterministic,
@@ -328,7 +342,7 @@ export class Persona {
   private setFlashAccess(bank: number, readArray: boolean): void {
     if (!this.stage2) return; // during construction: applied once the tables exist
     const base = VIRT.flash.base + BigInt(bank) * FLASH_BANK_BYTES;
-    this.stage2.tables.setAccess(this.stage2.mapped, base, FLASH_BANK_BYTES, readArray ? 'ro' : 'none');
+    for (const m of this.stage2.mapped) this.stage2.tables.setAccess(m, base, FLASH_BANK_BYTES, readArray ? 'ro' : 'none');
     for (const v of this.vcpus) v.engine.flushTlb();
   }
 
@@ -550,6 +564,16 @@ export class Persona {
     this.devices.uart.flush();
     const v = this.vcpus[this.current]!;
     return { kind: 'break', reason: 'pause', vcpu: v.index, pc: v.pc };
+  }
+
+  /**
+   * Data watchpoints (guest-physical ranges) on every vCPU. Returns those that cannot be watched
+   * (no RAM behind them, or no spare stage-2 tables left).
+   */
+  setWatchpoints(list: readonly Watchpoint[]): Watchpoint[] {
+    const failed = new Set<Watchpoint>();
+    for (const v of this.vcpus) for (const w of v.setWatchpoints(list)) failed.add(w);
+    return [...failed];
   }
 
   /** Breakpoints (guest virtual addresses) on every vCPU. */

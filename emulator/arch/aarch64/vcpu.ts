@@ -16,6 +16,8 @@ import { esrSysReg } from './syndrome';
 import { ExceptionReflector, PSTATE_EL1H_MASKED, type EntryState, type GuestException } from './reflect';
 import { HCR, SCR_EL3_VALUE, sameSysReg, SYSREG } from './sysreg-encodings';
 import { VTCR_VALUE } from './stage2';
+import { Stage2Pages } from './stage2-pages';
+import { VcpuWatchpoints, type WatchHit, type Watchpoint } from './watchpoints';
 
 /** ESR exception classes the vCPU looks at (Arm ARM D17.2.37). */
 export const EC = {
@@ -67,8 +69,8 @@ export interface VcpuConfig {
   /** RAM and flash, shared by every vCPU of the persona. */
   memory: GuestMemoryRegion[];
   mmio: MmioWindow[];
-  /** Stage-2 tables (host-only memory) and where they are mapped. */
-  stage2: { base: bigint; bytes: Uint8Array };
+  /** This vCPU's stage-2 tables (host-only memory), where they are mapped, and how many pages are built (the rest are spares). */
+  stage2: { base: bigint; bytes: Uint8Array; builtPages?: number };
   /** Translation cache size per vCPU. */
   tcgBufferBytes: number;
   /** Shared [attention, pause] words: while either is set, runs stop at the next block. */
@@ -112,6 +114,10 @@ export class Vcpu {
   private readonly sctlr = new CpRegSlot(SYSREG.SCTLR_EL1);
   private readonly results = new RegisterBatch([xReg(0), xReg(1), xReg(2), xReg(3)]);
   private readonly memory: GuestMemoryRegion[];
+  private readonly stage2: VcpuConfig['stage2'];
+  private watch: VcpuWatchpoints | undefined;
+  /** The access a watchpoint stop was for. */
+  watchHit: WatchHit | undefined;
 
   power: VcpuPower = 'off';
   /** Waiting in WFI for an interrupt. */
@@ -127,6 +133,7 @@ export class Vcpu {
     this.index = cfg.index;
     this.onTrap = cfg.onTrap;
     this.memory = cfg.memory;
+    this.stage2 = cfg.stage2;
     this.trap = { cls: TrapClass.Unknown, vcpu: cfg.index, el: 1, pc: 0n, esr: 0, far: 0n, targetEl: 1, a0: 0n, a1: 0n, a2: 0n, a3: 0n, result: 0n };
     this.reflectRegs.pointSlotAt(3, this.sctlr.buffer);
     const e = new UnicornEngine(UC_ARCH_ARM64, UC_MODE_ARM);
@@ -304,7 +311,37 @@ export class Vcpu {
   /** The breakpoint to run over once when resuming from it. */
   private skipAt: bigint | undefined;
   /** Why the last slice stopped for the debugger, if it did. */
-  debugStop: { reason: 'breakpoint' | 'step' | 'trap'; pc: bigint } | undefined;
+  debugStop: { reason: 'breakpoint' | 'step' | 'trap' | 'watchpoint'; pc: bigint } | undefined;
+
+  /**
+   * Replaces this vCPU's data watchpoints (stage-2 permissions on its own tables). Returns those
+   * that cannot be watched (stage 2 maps no RAM there).
+   */
+  setWatchpoints(list: readonly Watchpoint[]): Watchpoint[] {
+    if (list.length === 0 && !this.watch) return [];
+    this.watch ??= new VcpuWatchpoints(new Stage2Pages(this.stage2.bytes, this.stage2.base, this.stage2.builtPages ?? this.stage2.bytes.byteLength / 4096), this.engine);
+    return this.watch.set(list);
+  }
+
+  /** A stage-2 permission fault on a watched page: stop before it, or let it through once. */
+  private onWatchFault(pc: bigint, info: ExceptionInfo): boolean {
+    const w = this.watch;
+    const dfsc = info.syndrome & 0x3f;
+    if (!w || !w.active || (dfsc & 0x3c) !== 0x0c) return false; // not a permission fault
+    const hpfar = this.engine.readSysReg(SYSREG.HPFAR_EL2);
+    const ipa = ((hpfar >> 4n) << 12n) | (info.vaddress & 0xfffn);
+    const isv = (info.syndrome >>> 24) & 1;
+    const size = isv ? 1 << ((info.syndrome >>> 22) & 3) : 0;
+    const write = ((info.syndrome >>> 6) & 1) === 1 && ((info.syndrome >>> 7) & 1) === 0; // a stage-1 walk (S1PTW) reads
+    const r = w.onFault(pc, ipa, size, write);
+    if (r === undefined) return false;
+    if (r !== 'retry') {
+      this.watchHit = r;
+      this.debugStop = { reason: 'watchpoint', pc };
+      this.requestStop(); // from the exception hook: precise, the access has not happened
+    }
+    return true;
+  }
 
   /** Replaces this vCPU's breakpoints (guest virtual addresses). */
   setBreakpoints(addresses: Iterable<bigint>): void {
@@ -351,6 +388,7 @@ export class Vcpu {
   }
 
   private onBreakpointHit(address: bigint): void {
+    this.watch?.onCode(address); // the end of a one-instruction page grant; a breakpoint may be here too
     if (address === this.skipAt) {
       this.skipAt = undefined;
       return;
@@ -406,6 +444,7 @@ export class Vcpu {
       this.running = false;
       if (timeoutUs > 0) this.engine.disarmStop();
       if (instructionBudget > 0n) this.engine.setInstructionBudget(0n);
+      this.watch?.sweep();
     }
     this.pc = this.engine.readReg(A64.PC);
     return { engineError: r.code === 0 ? undefined : r.codeName };
@@ -414,6 +453,7 @@ export class Vcpu {
   // ---- traps ---------------------------------------------------------------------------------
 
   private emit(cls: TrapClass, pc: bigint, el: number, info: ExceptionInfo, a0 = 0n, a1 = 0n, result = 0n): boolean {
+    this.watch?.endGrant(true); // an exception came between a granted access and the next instruction
     const t = this.trap;
     t.cls = cls; t.pc = pc; t.el = el; t.esr = info.syndrome; t.far = info.vaddress; t.targetEl = info.targetEl;
     t.a0 = a0; t.a1 = a1; t.a2 = 0n; t.a3 = 0n; t.result = result;
@@ -471,6 +511,7 @@ export class Vcpu {
         this.emit(TrapClass.InstructionAbort, pc, el, info);
         return;
       case EXCP.DATA_ABORT:
+        if (info.targetEl === 2 && this.onWatchFault(pc, info)) return;
         this.emit(TrapClass.DataAbort, pc, el, info);
         return;
       default:
