@@ -2,7 +2,8 @@
 // chain), each named by function and placed at a source line when the line tables know the pc.
 
 import type { Vcpu } from '../../emulator/arch/aarch64/vcpu';
-import { frameFromRegisters, unwindStack, type Frame } from '../symbols/unwind';
+import { frameFromRegisters, type Frame } from '../symbols/unwind';
+import { exceptionEntry, unwindWithExceptions, type UnwoundFrame } from './exception-frames';
 import type { SourceLocation } from '../symbols/line-index';
 import type { ProgramSymbols } from './program-symbols';
 import { hex64, liveRegisters, readRegisters, type RegisterValue } from './registers';
@@ -13,6 +14,10 @@ export interface StackFrameInfo {
   name: string;
   location: SourceLocation | undefined;
   registers: RegisterValue[];
+  /** A labelled frame standing for an exception entry ("exception from EL0: SVC"). */
+  exception?: boolean;
+  /** Registers other than pc and sp may be wrong (below an exception frame, without CFI for it). */
+  approximate?: boolean;
 }
 
 const MAX_FRAMES = 64;
@@ -35,16 +40,27 @@ function knownRegisters(f: Frame): RegisterValue[] {
   return out;
 }
 
+/** The exception frame's registers: what the hypervisor wrote at entry. */
+function entryRegisters(f: UnwoundFrame): RegisterValue[] {
+  const x = f.exception!;
+  const out = [{ name: 'ESR_EL1', value: BigInt(x.esr) }, { name: 'ELR_EL1', value: x.elr }, { name: 'SPSR_EL1', value: x.spsr }];
+  if (x.far !== undefined) out.push({ name: 'FAR_EL1', value: x.far });
+  out.push({ name: 'sp (interrupted)', value: x.interruptedSp });
+  return out;
+}
+
 export function stackFrames(vcpu: Vcpu, symbols: ProgramSymbols): StackFrameInfo[] {
   const top = frameFromRegisters(liveRegisters(vcpu));
-  const frames = unwindStack(top, (a, n) => vcpu.guestBytes(a, n), { cfi: symbols.cfi, maxFrames: MAX_FRAMES });
+  const frames = unwindWithExceptions(top, exceptionEntry(vcpu), (a, n) => vcpu.guestBytes(a, n), symbols.cfi, MAX_FRAMES);
   return frames.map((f, i) => {
+    if (f.exception) return { pc: f.pc, name: f.exception.label, location: undefined, registers: entryRegisters(f), exception: true };
     const at = callSite(f);
     return {
       pc: f.pc,
       name: symbols.functionName(at) ?? hex64(f.pc),
       location: symbols.location(at),
       registers: i === 0 ? readRegisters(vcpu) : knownRegisters(f),
+      approximate: f.approximate,
     };
   });
 }

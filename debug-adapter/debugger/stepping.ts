@@ -34,22 +34,28 @@ function stackPointer(ctx: StepContext, vcpu: number): bigint {
   return ctx.persona.vcpus[vcpu]!.engine.readReg(A64.SP);
 }
 
-/** Runs vCPU `vcpu` until it reaches `address` with sp >= `minSp` (a recursive call's visits are run over). */
-export async function runTo(ctx: StepContext, vcpu: number, address: bigint, minSp: bigint): Promise<RunResult> {
+/**
+ * Runs vCPU `vcpu` until it reaches `address` with sp >= `minSp` (a recursive call's visits are run
+ * over). Exceptions taken on the way run through their handlers unless `intoExceptions`.
+ */
+export async function runTo(ctx: StepContext, vcpu: number, address: bigint, minSp: bigint, intoExceptions = false): Promise<RunResult> {
   const v = ctx.persona.vcpus[vcpu]!;
   for (;;) {
     if (v.pc === address) {
       const r = await ctx.persona.stepInstruction(vcpu, { onlyVcpu: ctx.only });
       if (!isPlainStep(r, ctx)) return r;
     }
-    v.plantStep([address]);
+    v.plantStep([address], intoExceptions);
     const r = await ctx.persona.runUntilStop({ onlyVcpu: ctx.only });
     if (!isPlainStep(r, ctx) || r.vcpu !== vcpu || r.pc !== address) return r;
     if (stackPointer(ctx, vcpu) >= minSp) return r;
   }
 }
 
-/** One instruction, but a call (BL, BLR) runs until it returns. */
+/** SVC #imm: a system call, which returns to the next instruction. */
+const isSvc = (insn: number): boolean => (insn & 0xffe0_001f) >>> 0 === 0xd400_0001;
+
+/** One instruction, but a call (BL, BLR) runs until it returns, and so does a system call (SVC). */
 export async function stepOverInstruction(ctx: StepContext, vcpu: number): Promise<RunResult> {
   const v = ctx.persona.vcpus[vcpu]!;
   const bytes = v.guestBytes(v.pc, 4);
@@ -58,6 +64,7 @@ export async function stepOverInstruction(ctx: StepContext, vcpu: number): Promi
     const nzcv = Number((v.engine.readReg(A64.NZCV) >> 28n) & 0xfn);
     const s = successors(insn, v.pc, (n) => v.readX(n), { nzcv, elr: v.engine.readReg(A64.ELR_EL1) });
     if (s.kind === 'call' && s.returnAddress !== undefined) return runTo(ctx, vcpu, s.returnAddress, stackPointer(ctx, vcpu));
+    if (isSvc(insn)) return runTo(ctx, vcpu, v.pc + 4n, stackPointer(ctx, vcpu));
   }
   return ctx.persona.stepInstruction(vcpu, { onlyVcpu: ctx.only });
 }

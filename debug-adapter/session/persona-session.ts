@@ -304,7 +304,8 @@ export class PersonaSession extends DebugSession {
         const source = loc ? new Source(basename(loc.file), this.convertDebuggerPathToClient(loc.file)) : undefined;
         const sf: DebugProtocol.StackFrame = new StackFrame(id, f.name, source, loc ? this.convertDebuggerLineToClient(loc.line) : 0, loc ? this.convertDebuggerColumnToClient(Math.max(1, loc.column)) : 0);
         sf.instructionPointerReference = hex64(f.pc);
-        if (!loc) sf.presentationHint = 'subtle';
+        if (f.exception) sf.presentationHint = 'label';
+        else if (!loc) sf.presentationHint = 'subtle';
         return sf;
       });
       response.body = { stackFrames, totalFrames: all.length };
@@ -315,7 +316,8 @@ export class PersonaSession extends DebugSession {
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     this.guard(response, () => {
       if (!this.frames.get(args.frameId)) throw new DebuggerError(`scopes: frame ${args.frameId} is gone (the guest ran since)`);
-      const registers: DebugProtocol.Scope = new Scope('Registers', args.frameId, false);
+      const approximate = this.frames.get(args.frameId)?.frame.approximate;
+      const registers: DebugProtocol.Scope = new Scope(approximate ? 'Registers (approximate: below an exception entry)' : 'Registers', args.frameId, false);
       registers.presentationHint = 'registers';
       response.body = { scopes: [registers] };
       this.sendResponse(response);

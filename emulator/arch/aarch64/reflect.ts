@@ -30,7 +30,24 @@ export interface EntryState {
   vbar: bigint;
 }
 
+/** What the last reflection did: for a debugger's exception frames ("exception from EL0: SVC"). */
+export interface ReflectedEntry {
+  esr: number;
+  far: bigint | undefined;
+  /** ELR_EL1 and SPSR_EL1 as written at entry. */
+  elr: bigint;
+  spsr: bigint;
+  vector: bigint;
+  /** The stack pointer the interrupted code had (SP_EL0 for EL0t/EL1t, else SP_EL1). */
+  interruptedSp: bigint;
+  /** SP_EL1 when the vector started: the handler's stack grows down from here. */
+  handlerSp: bigint;
+}
+
 export class ExceptionReflector {
+  /** The last synchronous exception reflected into the guest (overwritten by the next one). */
+  readonly last: ReflectedEntry = { esr: 0, far: undefined, elr: 0n, spsr: 0n, vector: 0n, interruptedSp: 0n, handlerSp: 0n };
+
   private readonly spsr = new CpRegSlot(SYSREG.SPSR_EL1);
   /**
    * One write batch per case: [bank SP?][with FAR?]. Written in order: PSTATE first, then a CP_REG
@@ -74,6 +91,9 @@ export class ExceptionReflector {
     i++; // the CP_REG slot points at this.spsr
     v[i] = vector;
     this.engine.writeRegs(b);
+    const l = this.last;
+    l.esr = ex.esr >>> 0; l.far = ex.far; l.elr = ex.returnAddress; l.spsr = pstate; l.vector = vector;
+    l.interruptedSp = sp; l.handlerSp = onSp0 ? spEl1 : sp;
     return vector;
   }
 }

@@ -308,6 +308,8 @@ export class Vcpu {
   private readonly breakpoints = new Map<bigint, bigint>(); // address -> code-hook handle
   /** One-shot addresses planted by an instruction step. */
   private readonly stepTargets = new Map<bigint, bigint>();
+  private stepArmed = false;
+  private stepIntoExceptions = true;
   /** The breakpoint to run over once when resuming from it. */
   private skipAt: bigint | undefined;
   /** Why the last slice stopped for the debugger, if it did. */
@@ -359,9 +361,15 @@ export class Vcpu {
     this.skipAt = this.breakpoints.has(this.pc) ? this.pc : undefined;
   }
 
-  /** Plants one-shot stops at the addresses an instruction step may land on. */
-  plantStep(targets: readonly bigint[]): void {
+  /**
+   * Plants one-shot stops at the addresses an instruction step may land on. An exception the guest
+   * takes meanwhile ends the step at its vector, unless `intoExceptions` is false (a step over an
+   * SVC runs the handler and stops back at the return address).
+   */
+  plantStep(targets: readonly bigint[], intoExceptions = true): void {
     this.clearStep();
+    this.stepArmed = true;
+    this.stepIntoExceptions = intoExceptions;
     for (const a of targets) if (!this.stepTargets.has(a)) this.stepTargets.set(a, this.engine.addCodeRange(a, a));
   }
 
@@ -381,10 +389,12 @@ export class Vcpu {
   clearStep(): void {
     for (const [a, hh] of this.stepTargets) this.engine.removeCodeRange(hh, a, a);
     this.stepTargets.clear();
+    this.stepArmed = false;
   }
 
+  /** A step is under way (even one with no target: an SVC or UDF, whose only successor is its vector). */
   get stepping(): boolean {
-    return this.stepTargets.size > 0;
+    return this.stepArmed;
   }
 
   private onBreakpointHit(address: bigint): void {
@@ -459,7 +469,7 @@ export class Vcpu {
     t.a0 = a0; t.a1 = a1; t.a2 = 0n; t.a3 = 0n; t.result = result;
     const stop = this.onTrap(t, this);
     if (stop) this.requestStop();
-    else if (this.stepping && REFLECTED.has(cls)) {
+    else if (this.stepArmed && this.stepIntoExceptions && REFLECTED.has(cls)) {
       // The stepped instruction raised an exception: the step ends at the vector it was taken to.
       this.debugStop = { reason: 'step', pc: this.engine.readReg(A64.PC) };
       this.requestStop();
