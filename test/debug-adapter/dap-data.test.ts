@@ -47,9 +47,10 @@ test('data breakpoints: writes from EL1, EL0 and a second vCPU, then a read; nei
     assert.equal(none.body.dataId, null);
     assert.match(none.body.description, /no global variable "no_such_global"/);
     const byAddress = await dc.dataBreakpointInfoRequest({ name: `0x${watched.toString(16)}`, asAddress: true, bytes: 8 });
-    assert.match(byAddress.body.dataId ?? '', /^0x[0-9a-f]+\/8\//);
+    assert.match(byAddress.body.dataId ?? '', /^0@0x[0-9a-f]+\/8\//, 'the persona, the address and the size');
+    assert.equal(byAddress.body.description, `8 bytes at 0x${watched.toString(16)}`);
 
-    const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId, accessType: 'write' }, { dataId: '0x3ffff000/8/hole', accessType: 'write' }, { dataId: 'garbage' }] });
+    const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId, accessType: 'write' }, { dataId: '0@0x3ffff000/8/hole', accessType: 'write' }, { dataId: 'garbage' }] });
     assert.deepEqual(set.body.breakpoints.map((b) => b.verified), [true, false, false]);
     assert.match(set.body.breakpoints[1]!.message ?? '', /not (mapped|in guest RAM)/);
 
