@@ -8,7 +8,7 @@ import { INSTRUCTIONS_PER_TICK, Vcpu, type GuestMemoryRegion, type MmioWindow } 
 import type { Watchpoint } from '../arch/aarch64/watchpoints';
 import { hex, ImageFormatError } from '../loader/errors';
 import type { GuestImage } from '../loader/types';
-import { buildVirtDtb, dtbPlacement, elfLeavesRoomForDtb, initrdPlacement } from '../platform/virt-dtb';
+import { buildVirtDtb, dtbPlacement, elfLeavesRoomForDtb, initrdPlacement, QEMU_FDT_BYTES } from '../platform/virt-dtb';
 import { createVirtDevices, readWide, writeWide, type VirtDevices } from '../platform/virt-platform';
 import { COUNTER_HZ, FLASH_BANK_BYTES, VIRT } from '../platform/virt-map';
 import { packAccess, TrapLog } from './trap-log';
@@ -377,7 +377,13 @@ export class Persona {
       target.fill(0, off + s.data.length, off + Number(s.memSize));
     }
     const initrd = this.initrd;
-    const dtb = buildVirtDtb({ ramBase: VIRT.ram.base, ramSize: cfg.ramBytes, cpus: cfg.cpus, bootargs: cfg.bootargs, initrd });
+    // Firmware and other images wholly below RAM get QEMU's 1 MiB blob at the RAM base, so that
+    // what the firmware lays out around it (U-Boot relocates below its copy) is where QEMU has it.
+    const belowRam = img.segments.length > 0 && img.segments.every((s) => s.paddr + s.memSize <= VIRT.ram.base);
+    const dtb = buildVirtDtb({
+      ramBase: VIRT.ram.base, ramSize: cfg.ramBytes, cpus: cfg.cpus, bootargs: cfg.bootargs, initrd,
+      totalSize: belowRam && !img.isLinux ? QEMU_FDT_BYTES : undefined,
+    });
     let dtbAddress: bigint | undefined;
     if (img.isLinux) {
       dtbAddress = dtbPlacement(VIRT.ram.base, cfg.ramBytes, img.end, dtb.length, true, initrd ? initrd.end - initrd.start : 0n);

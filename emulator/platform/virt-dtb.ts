@@ -22,7 +22,12 @@ export interface VirtDtbConfig {
   bootargs?: string;
   initrd?: { start: bigint; end: bigint };
   model?: string;
+  /** Pad the blob with free space to this total size (QEMU's blobs are QEMU_FDT_BYTES). */
+  totalSize?: number;
 }
+
+/** The size of the blob QEMU hands a guest: its 1 MiB working tree, never packed (hw/arm/boot.c). */
+export const QEMU_FDT_BYTES = 0x10_0000;
 
 // PCIe windows and INTx lines of virt (hw/arm/virt.c base_memmap[] VIRT_PCIE_MMIO / VIRT_PCIE_PIO,
 // a15irqmap[] VIRT_PCIE). virt-map.ts does not carry them yet; they belong there.
@@ -242,7 +247,9 @@ export function buildVirtDtb(cfg: VirtDtbConfig): Uint8Array {
     chosen.set('linux,initrd-start', cell(cfg.initrd.start)).set('linux,initrd-end', cell(cfg.initrd.end));
   }
 
-  return serializeFdt(root);
+  const packed = serializeFdt(root);
+  if (!cfg.totalSize || cfg.totalSize <= packed.length) return packed;
+  return serializeFdt(root, { padding: cfg.totalSize - packed.length });
 }
 
 const TWO_MIB = 2n * MIB;

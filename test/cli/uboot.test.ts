@@ -72,21 +72,23 @@ async function bootAndRun(s: ConsoleSession, command: string): Promise<{ boot: s
   return { boot, answer: s.stdout.slice(from, from + done.index).replace(/\r/g, '') };
 }
 
-test('the board as U-Boot finds it is QEMU\'s: same boot log to the autoboot line, same flinfo (CFI flash)', { skip: skip || (!hasQemu && 'qemu-system-aarch64 is not installed'), timeout: 180_000 }, async () => {
+test('the board as U-Boot finds it is QEMU\'s: same boot log to the autoboot line, same flinfo (CFI flash) and bdinfo (memory layout)', { skip: skip || (!hasQemu && 'qemu-system-aarch64 is not installed'), timeout: 180_000 }, async () => {
   const q = new ConsoleSession(['-M', 'virt', '-cpu', 'cortex-a57', '-m', '128M', '-nographic', '-nic', 'none', '-bios', ubootPath], 'qemu-system-aarch64', []);
   let qemu: { boot: string[]; answer: string };
   try {
-    qemu = await bootAndRun(q, 'flinfo');
+    qemu = await bootAndRun(q, 'flinfo; bdinfo');
   } finally {
     q.kill();
   }
   const s = new ConsoleSession(['run', '--bios', ubootPath, '--max-seconds', '120']);
   try {
-    const persona = await bootAndRun(s, 'flinfo');
+    const persona = await bootAndRun(s, 'flinfo; bdinfo');
     // Devices and uclasses found from the DTB, "Flash: 64 MiB" from the CFI probe of both banks,
     // the environment's CRC check reading flash, the qfw probe of fw_cfg.
     assert.deepEqual(persona.boot, qemu.boot);
     assert.match(persona.answer, /Bank # 2: CFI conformant flash \(16 x 16\)  Size: 32 MB in 256 Sectors\n  Intel Extended command set, Manufacturer ID: 0x89, Device ID: 0x0018/);
+    // bdinfo: relocation address, fdt_blob/new_fdt/fdt_size (QEMU's 1 MiB blob), reserved memory, stack.
+    assert.match(persona.answer, /fdt_size    = 0x0000000000100000/);
     assert.equal(persona.answer, qemu.answer);
     s.type('poweroff\n');
     assert.equal(await s.exited, 0, s.stderr);
