@@ -42,6 +42,8 @@ const GUESTS = {
   attacker: ['test/guests/attacker/main.c', 'test/guests/hvcfuzz/validate.h', 'examples/lib/persona-calls.c', 'examples/lib/persona-calls.h', 'examples/lib/fdt.c', 'examples/lib/fdt.h'],
   hvcfuzz: ['test/guests/hvcfuzz/main.c', 'test/guests/hvcfuzz/validate.h', 'examples/lib/persona-calls.c', 'examples/lib/persona-calls.h'],
   idle: ['test/guests/idle/main.c', 'examples/lib/persona-calls.c', 'examples/lib/persona-calls.h', 'examples/lib/fdt.c', 'examples/lib/fdt.h'],
+  values: ['test/guests/values/main.c'],
+  'values-O0': ['test/guests/values/main.c'],
 };
 
 // name -> its files: static Linux programs (no libc, raw syscalls), each packed as /init of an
@@ -51,6 +53,8 @@ const LINUX_PROGRAMS = {
 };
 const LINUX_FLAGS = ['-static', '-nostdlib', '-ffreestanding', '-O2', '-g', '-fno-pie', '-no-pie', '-fno-stack-protector',
   '-Wl,--build-id=none', '-Wall', '-Wextra'];
+// Flags a guest adds after FLAGS (the last -O wins): the debugger's value tests need both levels.
+const EXTRA_FLAGS = { 'values-O0': ['-O0'] };
 
 const LIB = ['start.S', 'vectors.S', 'exc.c', 'string.c', 'gic.c', 'printf.c'].map((f) => `examples/lib/${f}`);
 const LDSCRIPT = 'examples/lib/virt.ld';
@@ -99,7 +103,7 @@ function compile(name, sources) {
   const units = sources.filter((f) => !f.endsWith('.h'));
   const args = LINUX_PROGRAMS[name]
     ? [...LINUX_FLAGS, '-o', out, ...units]
-    : [...FLAGS, `-I${INCLUDE}`, '-T', LDSCRIPT, '-o', out, ...units, ...LIB];
+    : [...FLAGS, ...(EXTRA_FLAGS[name] ?? []), `-I${INCLUDE}`, '-T', LDSCRIPT, '-o', out, ...units, ...LIB];
   return new Promise((resolve) => {
     const p = spawn(CC, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';

@@ -4,6 +4,7 @@
 // stops only where asked, and a line with code in one image but not the other is still verified,
 // with a message naming where it applies.
 
+import type { BreakpointOptions } from './breakpoint-conditions';
 import type { BreakpointResult } from './source-breakpoints';
 import type { DebuggedPersona } from './debugged-persona';
 
@@ -33,7 +34,7 @@ export function personasOfMode<P extends { name: string }>(personas: readonly P[
   return `unknown breakpoint mode "${mode}" (use "all" or one of ${personas.map((p) => `"persona:${p.name}"`).join(', ')})`;
 }
 
-export interface SourceBreakpointRequest {
+export interface SourceBreakpointRequest extends BreakpointOptions {
   line: number;
   mode?: string;
 }
@@ -58,6 +59,7 @@ export function setSourceBreakpoints(personas: readonly DebuggedPersona[], clien
       return typeof t !== 'string' && t.includes(p);
     });
     const results = p.sourceBreakpoints.set(clientPath, mine.map(({ r }) => r.line));
+    p.conditions.set(clientPath, results, mine.map(({ r }) => r));
     perPersona.set(p, new Map(mine.map(({ i }, k) => [i, results[k]!])));
     p.applyBreakpoints();
   }

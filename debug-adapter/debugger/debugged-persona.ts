@@ -5,6 +5,7 @@
 import type { Persona, PersonaBreak, PersonaExit } from '../../emulator/hypervisor/persona';
 import { hypercallName } from '../../emulator/hypervisor/hypercalls/table';
 import type { TrapNames } from '../../emulator/hypervisor/trap-format';
+import { BreakpointConditions } from './breakpoint-conditions';
 import { CodeTools } from './code-tools';
 import { ExceptionFilters } from './exception-filters';
 import { DataBreakpoints } from './data-breakpoints';
@@ -23,6 +24,10 @@ export class DebuggedPersona {
   readonly image: string;
   readonly bootargs: string | undefined;
   readonly sourceBreakpoints: SourceBreakpoints;
+  /** Conditions, hit conditions and log messages of this persona's source breakpoints. */
+  readonly conditions = new BreakpointConditions();
+  /** What last ran it: a conditional hit resumes unseen only after a continue (a step ends there). */
+  resumedBy: 'continue' | 'step' = 'continue';
   /** Disassembly, memory, instruction and function breakpoints of this persona's image. */
   readonly code: CodeTools;
   /** Exception breakpoint filters (their conditions see `$persona` as this persona's name). */

@@ -7,7 +7,7 @@
 // persona. Events go out with setImmediate, so a request's response precedes the events it causes.
 
 import { EventEmitter } from 'node:events';
-import type { PersonaBreak, PersonaExit } from '../../emulator/hypervisor/persona';
+import type { Persona, PersonaBreak, PersonaExit } from '../../emulator/hypervisor/persona';
 import { breakpointModes, setPerPersona, setSourceBreakpoints, type BreakpointModeInfo, type ModedBreakpointResult, type SourceBreakpointRequest } from './breakpoint-modes';
 import type { AddressBreakpointResult } from './instruction-breakpoints';
 import type { DisassemblyRow } from './disassembly';
@@ -16,6 +16,7 @@ import { describeHit, hitDetails, type FilterResult } from './exception-filters'
 import type { DataBreakpointInfo, DataBreakpointResult } from './data-breakpoints';
 import { DebuggedPersona } from './debugged-persona';
 import { DebuggerError } from './errors';
+import { FrameInspector, type StoppedVcpu } from './frame-inspector';
 import { launchDevice, type LaunchOptions } from './launch';
 import type { DeviceManifest } from '../../emulator/hypervisor/manifest';
 import type { FeedPersona } from './trap-feed';
@@ -256,7 +257,11 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
       return;
     }
     this.pauseRequested = false;
-    for (const p of this.personas) if (p.state === 'stopped') p.run(() => p.persona.runUntilStop(), (r) => this.settle(p, r));
+    for (const p of this.personas) {
+      if (p.state !== 'stopped') continue;
+      p.resumedBy = 'continue';
+      p.run(() => p.persona.runUntilStop(), (r) => this.settle(p, r));
+    }
     this.emitPersonaStates();
   }
 
@@ -276,6 +281,7 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
       out: () => stepOut(ctx, vcpu),
     };
     this.pauseRequested = false;
+    p.resumedBy = 'step';
     p.run(ops[kind], (r) => this.settle(p, r));
     this.emitPersonaStates();
   }
@@ -313,6 +319,19 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
     const bp = top && p.sourceBreakpoints.at(top.pc);
     if (top && bp && top.location) top.location = { ...top.location, file: bp.file, line: bp.line, column: 0 };
     return frames;
+  }
+
+  /** What the value views need of a stopped thread (variables, registers, evaluate). */
+  stoppedVcpu(threadId: number, what: string): StoppedVcpu {
+    this.requireStopped(what);
+    const { p, vcpu } = this.target(threadId, what);
+    if (p.state === 'exited') throw new DebuggerError(`${what}: persona ${p.name} has ended`);
+    return { persona: p.persona, vcpu: p.persona.vcpus[vcpu]!, symbols: p.symbols };
+  }
+
+  /** The personas and their state, for the debug console. */
+  consolePersonas(): { persona: Persona; state: string }[] {
+    return this.personas.map((p) => ({ persona: p.persona, state: p.exit ? `exited (${p.exit.reason})` : p.state }));
   }
 
   personaStates(): PersonaStateInfo[] {
@@ -360,6 +379,10 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
     }
     if (this.phase === 'closed') return;
     for (const v of p.persona.vcpus) v.clearStep();
+    if (r.kind === 'break' && r.reason === 'breakpoint' && !this.stopping && !this.pauseRequested && this.conditionsSayGoOn(p, r.vcpu, r.pc)) {
+      p.run(() => p.persona.runUntilStop(), (next) => this.settle(p, next));
+      return;
+    }
     if (r.kind === 'break') {
       p.state = 'stopped';
       if (!this.stopping) {
@@ -374,6 +397,19 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
       this.personaEnded(p, r);
     }
     this.settleDevice();
+  }
+
+  /** At a hit of conditional breakpoints after a continue: prints logpoints and condition errors; true to resume unseen. */
+  private conditionsSayGoOn(p: DebuggedPersona, vcpu: number, pc: bigint): boolean {
+    if (p.resumedBy !== 'continue' || p.code.reasonAt(pc) || !p.conditions.governs(pc, (a) => p.sourceBreakpoints.filesAt(a))) return false;
+    let inspector: FrameInspector | undefined;
+    const frame = (): FrameInspector => (inspector ??= new FrameInspector({ persona: p.persona, vcpu: p.persona.vcpus[vcpu]!, symbols: p.symbols }, 0));
+    const d = p.conditions.decide(pc, {
+      environment: () => frame().environment(),
+      show: (v) => frame().nodes.valueNode('', v, undefined).value,
+    });
+    for (const text of d.output) this.emitOutput(text, 'console');
+    return !d.stop;
   }
 
   private personaEnded(p: DebuggedPersona, r: PersonaExit): void {

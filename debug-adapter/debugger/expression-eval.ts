@@ -23,6 +23,8 @@ export interface TypedOperations {
   /** A cast to a type this file does not know (typedefs, structs, pointers); undefined: no such type. */
   cast(type: TypeName, v: Value): Value | undefined;
   sizeOf(type: TypeName | Value): bigint | undefined;
+  /** An array as a pointer to its first element (C's decay), when it is in memory. */
+  decay?(array: Value): Value | undefined;
   /** The C string a pointer points at, for `p == "text"`. */
   text?(pointer: Value): string | undefined;
 }
@@ -103,7 +105,7 @@ class Evaluator {
         return v;
       }
       case 'unary': return this.unary(e.op, e.operand);
-      case 'binary': return this.binary(e.op, this.eval(e.left), this.eval(e.right));
+      case 'binary': return this.binary(e.op, this.decay(this.eval(e.left)), this.decay(this.eval(e.right)));
       case 'logical': {
         const left = truthy(this.eval(e.left));
         if (e.op === '&&' ? !left : left) return INT(left ? 1n : 0n);
@@ -132,6 +134,11 @@ class Evaluator {
         return this.typed('indexing').index(object, index.signed ? index.value : BigInt.asIntN(64, index.value));
       }
     }
+  }
+
+  /** Arrays in arithmetic and comparisons are pointers to their first element. */
+  private decay(v: Value): Value {
+    return v.kind === 'object' ? this.env.typed?.decay?.(v) ?? v : v;
   }
 
   private typed(what: string): TypedOperations {

@@ -8,6 +8,8 @@ import { callFrameInfoOfElf } from '../symbols/cfi-elf';
 import type { CallFrameInfo } from '../symbols/cfi';
 import type { DebugInfo } from '../symbols/dwarf-functions';
 import { readDebugInfo } from '../symbols/dwarf-info-elf';
+import { readLocationSections } from '../symbols/dwarf-locations-elf';
+import type { LocationSections } from '../symbols/dwarf-loclists';
 import { LineIndex, type SourceLocation } from '../symbols/line-index';
 import { readLineTables } from '../symbols/line-tables';
 
@@ -15,6 +17,8 @@ export class ProgramSymbols {
   readonly lines: LineIndex;
   readonly cfi: CallFrameInfo | undefined;
   readonly info: DebugInfo | undefined;
+  /** Location lists and the address table, for variables' locations. */
+  readonly locationSections: LocationSections;
   readonly warnings: string[] = [];
   /** Functions and objects with a size, sorted by address. */
   private readonly sized: GuestSymbol[];
@@ -23,6 +27,7 @@ export class ProgramSymbols {
     this.lines = new LineIndex((elf ? this.attempt('line tables', () => readLineTables(bytes, file)) : undefined) ?? []);
     this.cfi = elf ? this.attempt('call-frame information', () => callFrameInfoOfElf(file, bytes)) : undefined;
     this.info = elf ? this.attempt('debug information', () => readDebugInfo(bytes, file)) : undefined;
+    this.locationSections = (this.info && this.attempt('location lists', () => readLocationSections(bytes, file))) ?? {};
     this.sized = symbols.filter((s) => s.kind === 'func' || s.size > 0n);
   }
 

@@ -51,6 +51,13 @@ export class SourceBreakpoints {
     return undefined;
   }
 
+  /** How many files have a verified breakpoint at `pc`. */
+  filesAt(pc: bigint): number {
+    let n = 0;
+    for (const results of this.byFile.values()) if (results.some((r) => r.verified && r.addresses.includes(pc))) n++;
+    return n;
+  }
+
   /** Every address some source breakpoint asks for. */
   addresses(): bigint[] {
     const all = new Set<bigint>();

@@ -15,7 +15,12 @@ import { EXCEPTION_FILTERS } from '../debugger/exception-filters';
 import { DATA_ACCESS_TYPES } from '../debugger/data-breakpoints';
 import { consoleInput, snapshot, traceExport } from '../debugger/device-requests';
 import { TrapFeed } from '../debugger/trap-feed';
+import { isConsoleCommand, runConsoleCommand } from '../debugger/console-commands';
+import { ExpressionError } from '../debugger/expression-eval';
+import { FrameInspector } from '../debugger/frame-inspector';
+import { ValueError } from '../debugger/typed-value';
 import { FrameTable } from './frame-table';
+import { VariableStore } from './variable-store';
 import { TrapEvents } from './trap-events';
 import { checkLaunchArguments } from './launch-arguments';
 
@@ -26,7 +31,10 @@ const INTERNAL_ERROR = 2;
 export class PersonaSession extends DebugSession {
   private readonly debugger = new PersonaDebugger();
   private readonly frames = new FrameTable();
+  private readonly variables = new VariableStore();
+  private readonly inspectors = new Map<number, FrameInspector>();
   private stopOnEntry = false;
+  private clientMemoryReferences = false;
   private deterministic = false;
   private traps: TrapEvents | undefined;
   /** Custom requests of the contract, by command: one method each. */
@@ -70,15 +78,21 @@ export class PersonaSession extends DebugSession {
     try {
       body();
     } catch (e) {
-      const user = e instanceof DebuggerError;
+      const user = e instanceof DebuggerError || e instanceof ExpressionError || e instanceof ValueError;
       const text = e instanceof Error ? e.message : String(e);
       this.sendErrorResponse(response, { id: user ? USER_ERROR : INTERNAL_ERROR, format: user ? text : `internal error: ${text}`, showUser: true });
     }
   }
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.clientMemoryReferences = args.supportsMemoryReferences === true;
     response.body = {
       ...response.body,
+      supportsSetVariable: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsEvaluateForHovers: true,
       supportsConfigurationDoneRequest: true,
       supportsSteppingGranularity: true,
       supportsInstructionBreakpoints: true,
@@ -117,7 +131,9 @@ export class PersonaSession extends DebugSession {
     this.guard(response, () => {
       const path = args.source.path;
       if (path === undefined) throw new DebuggerError('setBreakpoints: only sources with a path are supported');
-      const requests = (args.breakpoints ?? []).map((b) => ({ line: this.convertClientLineToDebugger(b.line), mode: b.mode }));
+      const requests = (args.breakpoints ?? []).map((b) => ({
+        line: this.convertClientLineToDebugger(b.line), mode: b.mode, condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage,
+      }));
       const results = this.debugger.setSourceBreakpoints(this.convertClientPathToDebugger(path), requests);
       response.body = {
         breakpoints: results.map((r) => ({ verified: r.verified, line: this.convertDebuggerLineToClient(r.line), source: args.source, message: r.message })),
@@ -284,6 +300,8 @@ export class PersonaSession extends DebugSession {
     this.guard(response, () => {
       verb();
       this.frames.clear();
+      this.variables.clear();
+      this.inspectors.clear();
       this.sendResponse(response);
     });
   }
@@ -313,24 +331,94 @@ export class PersonaSession extends DebugSession {
     });
   }
 
+  /** The frame's inspector (one per frame id and stop: variable references close over it). */
+  private inspector(frameId: number, what: string): FrameInspector {
+    let inspector = this.inspectors.get(frameId);
+    if (inspector) return inspector;
+    const entry = this.frames.get(frameId);
+    if (!entry) throw new DebuggerError(`${what}: frame ${frameId} is gone (the guest ran since)`);
+    inspector = new FrameInspector(this.debugger.stoppedVcpu(entry.threadId, what), entry.index);
+    this.inspectors.set(frameId, inspector);
+    return inspector;
+  }
+
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     this.guard(response, () => {
-      if (!this.frames.get(args.frameId)) throw new DebuggerError(`scopes: frame ${args.frameId} is gone (the guest ran since)`);
-      const approximate = this.frames.get(args.frameId)?.frame.approximate;
-      const registers: DebugProtocol.Scope = new Scope(approximate ? 'Registers (approximate: below an exception entry)' : 'Registers', args.frameId, false);
-      registers.presentationHint = 'registers';
-      response.body = { scopes: [registers] };
+      const scopes = this.inspector(args.frameId, 'scopes').scopes().map((sc) => {
+        const scope: DebugProtocol.Scope = new Scope(sc.name, this.variables.add({ name: sc.name, value: '', children: sc.nodes }), sc.expensive);
+        if (sc.presentationHint) scope.presentationHint = sc.presentationHint;
+        return scope;
+      });
+      response.body = { scopes };
       this.sendResponse(response);
     });
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     this.guard(response, () => {
-      const entry = this.frames.get(args.variablesReference);
-      if (!entry) throw new DebuggerError(`variables: reference ${args.variablesReference} is gone (the guest ran since)`);
-      response.body = { variables: entry.frame.registers.map((r) => ({ name: r.name, value: hex64(r.value), variablesReference: 0 })) };
+      const node = this.variables.get(args.variablesReference);
+      if (!node) throw new DebuggerError(`variables: reference ${args.variablesReference} is gone (the guest ran since)`);
+      response.body = { variables: this.variables.children(node, args).map((v) => this.withMemoryReference(v)) };
       this.sendResponse(response);
     });
+  }
+
+  /** memoryReference only for clients that said they take them. */
+  private withMemoryReference<T extends { memoryReference?: string }>(v: T): T {
+    if (!this.clientMemoryReferences) delete v.memoryReference;
+    return v;
+  }
+
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    this.guard(response, () => {
+      const container = this.variables.get(args.variablesReference);
+      if (!container) throw new DebuggerError(`setVariable: reference ${args.variablesReference} is gone (the guest ran since)`);
+      const index = /^\[(-?\d+)\]$/.exec(args.name);
+      const candidates = index && container.indexed ? container.indexed.page(Number(index[1]), 1) : container.children?.() ?? [];
+      const target = candidates.find((n) => n.name === args.name);
+      if (!target) throw new DebuggerError(`setVariable: no variable '${args.name}' here`);
+      if (!target.set) throw new DebuggerError(`setVariable: '${args.name}' cannot be changed`);
+      const v = this.withMemoryReference(this.variables.variable(target.set(args.value)));
+      response.body = { value: v.value, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables, memoryReference: v.memoryReference };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    this.guard(response, () => {
+      const frameId = args.frameId ?? this.topFrameId();
+      if (args.context === 'repl' && isConsoleCommand(args.expression)) {
+        const inspector = frameId === undefined ? undefined : this.inspector(frameId, 'evaluate');
+        const text = runConsoleCommand(args.expression, {
+          personas: () => this.debugger.consolePersonas(),
+          memory: inspector?.values.memory,
+          evaluate: (e) => {
+            if (!inspector) throw new ExpressionError('the guest is running (pause it first)');
+            return inspector.nodes.evaluate(e);
+          },
+        });
+        response.body = { result: text, variablesReference: 0 };
+        this.sendResponse(response);
+        return;
+      }
+      if (frameId === undefined) throw new DebuggerError('evaluate: the guest is not stopped');
+      const v = this.withMemoryReference(this.variables.variable(this.inspector(frameId, 'evaluate').evaluate(args.expression)));
+      response.body = { result: v.value, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables, memoryReference: v.memoryReference };
+      this.sendResponse(response);
+    });
+  }
+
+  /** A frame for an evaluate without one (the console before a stack was asked for): the first thread's top frame. */
+  private topFrameId(): number | undefined {
+    if (this.debugger.running) return undefined;
+    try {
+      const threadId = this.debugger.threads()[0]?.id;
+      const frames = threadId === undefined ? [] : this.debugger.stackFrames(threadId);
+      return threadId !== undefined && frames[0] ? this.frames.add(threadId, 0, frames[0]) : undefined;
+    } catch (e) {
+      if (e instanceof DebuggerError) return undefined;
+      throw e;
+    }
   }
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {

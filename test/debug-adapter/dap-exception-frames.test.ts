@@ -12,7 +12,7 @@ import { guest } from '../helpers/project';
 
 async function registers(dc: DebugClient, frameId: number): Promise<{ scope: string; values: Map<string, bigint> }> {
   const scopes = await dc.scopesRequest({ frameId });
-  const scope = scopes.body.scopes[0]!;
+  const scope = scopes.body.scopes.find((s) => s.presentationHint === 'registers')!;
   const vars = await dc.variablesRequest({ variablesReference: scope.variablesReference });
   return { scope: scope.name, values: new Map(vars.body.variables.map((v) => [v.name, BigInt(v.value)])) };
 }
