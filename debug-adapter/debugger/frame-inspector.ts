@@ -11,7 +11,7 @@ import { exceptionEntry, unwindWithExceptions } from './exception-frames';
 import { DebuggerError } from './errors';
 import type { ExpressionEnvironment } from './expression-eval';
 import { frameViews } from './frame-locations';
-import { FrameValues } from './frame-values';
+import { FrameValues, type NamedValue } from './frame-values';
 import { vcpuMemory } from './guest-memory';
 import type { ProgramSymbols } from './program-symbols';
 import { RegisterFile } from './register-file';
@@ -60,7 +60,7 @@ export class FrameInspector {
   }
 
   scopes(): ScopeInfo[] {
-    const named = (list: () => { name: string; value: import('./typed-value').TypedValue }[]) => () => list().map((v) => this.nodes.node(v.name, v.value, v.name));
+    const named = (list: () => NamedValue[]) => () => list().map((v) => this.nodes.node(v.name, v.value, v.name));
     const scopes: ScopeInfo[] = [];
     const x = this.values.frame.exception;
     if (x) {
