@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { counterNow } from '../arch/aarch64/generic-timer';
 import { loadFirmware, loadGuestImage } from '../loader/image';
+import { gunzipImage, isGzip } from '../loader/gzip';
 import { FLASH_BANK_BYTES, VIRT } from '../platform/virt-map';
 import type { DeviceManifest } from './manifest';
 import { Persona } from './persona';
@@ -35,7 +36,7 @@ export function planDevice(m: DeviceManifest, o: { capacity: number; paused?: bo
       ...m.channels.filter((c) => !c.between.includes(index)).map((c) => ({ base: c.base, size: c.sizeBytes, owner: c.between[0], what: `channel ${c.name}` })),
     ];
     return {
-      id: index, name: p.name, image: p.image, bios: p.bios, ramBytes: p.ramBytes, cpus: p.cpus, bootargs: p.bootargs, initrd: p.initrd,
+      id: index, name: p.name, image: p.image, bios: p.bios, ramBytes: p.ramBytes, cpus: p.cpus, bootargs: p.bootargs, initrd: p.initrd, kernel: p.kernel,
       maxSeconds: o.maxSeconds, clockOrigin, deterministic: o.deterministic ?? false,
       control: handles[index]!.control, trapLog: handles[index]!.trapLog.buffer as SharedArrayBuffer,
       channels: channels.filter((c) => c.spec.between.includes(index)).map((c) => {
@@ -63,11 +64,19 @@ export function personaFromInit(init: PersonaWorkerInit, onConsole: (bytes: Uint
   const bytes = readFileSync(init.image);
   const image = init.bios ? loadFirmware(init.image, bytes, layout, FLASH_BANK_BYTES) : loadGuestImage(init.image, bytes, layout);
   if (image.arch !== 'aarch64') throw new Error(`${init.image} is a 32-bit ARM image; personas run AArch64 guests only for now`);
+  // Firmware with a kernel: the kernel, initrd and command line are fw_cfg items, not in RAM or the DTB.
+  const kernelBytes = init.kernel === undefined ? undefined : readFileSync(init.kernel);
+  const firmwareKernel = init.kernel === undefined || !kernelBytes ? undefined : {
+    image: isGzip(kernelBytes) ? gunzipImage(init.kernel, kernelBytes, init.ramBytes) : kernelBytes,
+    initrd: init.initrd === undefined ? undefined : readFileSync(init.initrd),
+    cmdline: init.bootargs,
+  };
   // Owned devices exist before the persona's GIC does: their lines are wired once it is built.
   const lines: ((level: boolean) => void)[] = [];
   const persona = new Persona({
-    id: init.id, name: init.name, ramBytes: init.ramBytes, cpus: init.cpus, image, bootargs: init.bootargs,
-    initrd: init.initrd === undefined ? undefined : { path: init.initrd, bytes: readFileSync(init.initrd) },
+    id: init.id, name: init.name, ramBytes: init.ramBytes, cpus: init.cpus, image, bootargs: firmwareKernel ? undefined : init.bootargs,
+    initrd: init.initrd === undefined || firmwareKernel ? undefined : { path: init.initrd, bytes: readFileSync(init.initrd) },
+    firmwareKernel,
     clockOrigin: init.clockOrigin, deterministic: init.deterministic, onConsole,
     links: {
       control: init.control,

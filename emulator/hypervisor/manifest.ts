@@ -26,8 +26,10 @@ export interface PersonaSpec {
   ramBytes: bigint;
   cpus: number;
   bootargs?: string;
-  /** Absolute path of an initrd for a Linux Image. */
+  /** Absolute path of an initrd for a Linux Image (with `bios`: for the firmware's kernel). */
   initrd?: string;
+  /** With `bios`: absolute path of a kernel the firmware loads through fw_cfg (QEMU: -bios with -kernel). */
+  kernel?: string;
 }
 
 export interface ChannelSpec {
@@ -163,10 +165,15 @@ export function parseManifest(text: string, file: string): DeviceManifest {
   const personas = personaList.map((p, i): PersonaSpec => {
     const w = `personas[${i}]`;
     const o = c.object(p, w, MANIFEST_FIELDS.persona);
-    if (o.image !== undefined && o.bios !== undefined) c.fail(w, 'give "image" or "bios", not both (a kernel for the firmware to load is not supported yet)');
     const bios = o.bios !== undefined;
     const image = bios ? c.string(o.bios, `${w}.bios`) : o.image === undefined ? c.fail(`${w}.image`, 'missing: give the guest image (or "bios" for firmware)') : c.string(o.image, `${w}.image`);
+    // With firmware, "image" is the kernel it loads from fw_cfg, with "initrd" and "bootargs".
+    const kernel = bios && o.image !== undefined ? c.string(o.image, `${w}.image`) : undefined;
+    if (bios && kernel === undefined && (o.initrd !== undefined || o.bootargs !== undefined)) {
+      c.fail(w, '"initrd" and "bootargs" go with a kernel: with "bios", give the kernel as "image" too');
+    }
     const initrd = o.initrd === undefined ? undefined : c.string(o.initrd, `${w}.initrd`);
+    const abs = (f: string): string => (isAbsolute(f) ? f : resolve(dirname(file), f));
     const arch = o.arch === undefined ? 'aarch64' : c.string(o.arch, `${w}.arch`);
     if (arch !== 'aarch64') c.fail(`${w}.arch`, `"${arch}" is not supported yet: personas run aarch64 guests`);
     const ramBytes = c.size(o.ram, `${w}.ram`, DEFAULT_RAM_BYTES);
@@ -179,7 +186,8 @@ export function parseManifest(text: string, file: string): DeviceManifest {
       ramBytes,
       cpus: c.integer(o.cpus, `${w}.cpus`, 1, 8, 1),
       bootargs: o.bootargs === undefined ? undefined : c.string(o.bootargs, `${w}.bootargs`),
-      initrd: initrd === undefined ? undefined : isAbsolute(initrd) ? initrd : resolve(dirname(file), initrd),
+      initrd: initrd === undefined ? undefined : abs(initrd),
+      kernel: kernel === undefined ? undefined : abs(kernel),
     };
   });
   const names = personas.map((p) => p.name);

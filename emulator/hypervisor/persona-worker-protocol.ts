@@ -25,8 +25,10 @@ export interface PersonaWorkerInit {
   ramBytes: bigint;
   cpus: number;
   bootargs?: string;
-  /** Path of an initrd for a Linux Image. */
+  /** Path of an initrd for a Linux Image (with `bios`: for the firmware's kernel). */
   initrd?: string;
+  /** With `bios`: a kernel the firmware loads through fw_cfg. */
+  kernel?: string;
   maxSeconds?: number;
   /** Counter value all personas of the device measure trap times from. */
   clockOrigin: bigint;

@@ -162,3 +162,28 @@ test('U-Boot boots Debian\'s kernel that fw_cfg hands it (--bios with a kernel, 
     s.kill();
   }
 });
+
+test('a manifest persona with "bios" and "image": U-Boot in personal loads Debian\'s kernel from fw_cfg while work runs its own kernel', { skip, timeout: 300_000 }, async (t) => {
+  const kernel = debianKernel();
+  if ('skip' in kernel) return t.skip(kernel.skip);
+  const dir = mkdtempSync(join(tmpdir(), 'persona-uboot-linux-'));
+  const manifest = join(dir, 'phone.json');
+  writeFileSync(manifest, JSON.stringify({
+    device: 'phone',
+    personas: [
+      { name: 'personal', bios: ubootPath, image: kernel.vmlinuz, initrd: join(ROOT, 'build', 'guests', 'linux-init.cpio'), bootargs: 'console=ttyAMA0' },
+      { name: 'work', image: guest('kernel'), ram: '64M' },
+    ],
+  }));
+  const s = new ConsoleSession(['run', manifest, '--max-seconds', '240']);
+  try {
+    await s.waitFor(/work +[^\n]*kernel: all checks passed, powering off/, 60_000);
+    await s.waitFor(/personal +[^\n]*loading kernel to address 0+40400000/, 60_000);
+    await s.waitFor(/personal +[^\n]*Booting Linux on physical CPU 0x0/, 60_000);
+    await s.waitFor(/personal +[^\n]*persona-init: hello from user space, PID 1/, 200_000);
+    assert.equal(await s.exited, 0, s.stderr);
+    assert.match(s.stderr, /traps in personal:[\s\S]*PSCI_SYSTEM_OFF[\s\S]*traps in work:/);
+  } finally {
+    s.kill();
+  }
+});

@@ -32,6 +32,9 @@ test('a persona with "bios": firmware for flash address 0, its path resolved lik
   const m = parse({ device: 'board', personas: [{ name: 'personal', bios: 'fw/u-boot.bin' }] });
   assert.equal(m.personas[0]!.image, '/dev/fw/u-boot.bin');
   assert.equal(m.personas[0]!.bios, true);
+  assert.equal(m.personas[0]!.kernel, undefined);
+  const k = parse({ device: 'board', personas: [{ name: 'work', bios: 'u-boot.bin', image: 'vmlinuz', initrd: 'i.cpio', bootargs: 'console=ttyAMA0' }] });
+  assert.deepEqual([k.personas[0]!.image, k.personas[0]!.kernel, k.personas[0]!.initrd], ['/dev/u-boot.bin', '/dev/vmlinuz', '/dev/i.cpio'], 'with bios, image is the kernel for the firmware');
 });
 
 const BAD: [string, unknown, RegExp][] = [
@@ -46,7 +49,7 @@ const BAD: [string, unknown, RegExp][] = [
   ['channel to itself', { ...good, channels: [{ name: 'c', between: ['work', 'work'] }] }, /two different personas/],
   ['device on the UART', { ...good, devices: [{ name: 'v', kind: 'register-block', owner: 'work', base: '0x09000000' }] }, /collides with the virt board/],
   ['unknown kind', { ...good, devices: [{ name: 'v', kind: 'modem', owner: 'work', base: '0x0A100000' }] }, /not a device kind/],
-  ['image and bios', { ...good, personas: [{ name: 'a', image: 'x', bios: 'u-boot.bin' }], channels: [], devices: [] }, /personas\[0\]: give "image" or "bios", not both/],
+  ['initrd with bios and no kernel', { ...good, personas: [{ name: 'a', bios: 'u-boot.bin', initrd: 'i.cpio' }], channels: [], devices: [] }, /personas\[0\]: "initrd" and "bootargs" go with a kernel/],
   ['neither image nor bios', { ...good, personas: [{ name: 'a' }], channels: [], devices: [] }, /personas\[0\]\.image: missing/],
   ['SPI used twice', { ...good, channels: [{ name: 'c', between: ['personal', 'work'], spi: 9 }, { name: 'd', between: ['personal', 'work'], spi: 9 }] }, /SPI 9 of personal is already used/],
 ];
