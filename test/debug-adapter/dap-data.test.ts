@@ -19,7 +19,8 @@ async function u64At(dc: DebugClient, address: bigint, count = 1): Promise<bigin
 async function exceptionLevel(dc: DebugClient, threadId: number): Promise<number> {
   const top = await topFrame(dc, threadId);
   const scopes = await dc.scopesRequest({ frameId: top.id });
-  const vars = await dc.variablesRequest({ variablesReference: scopes.body.scopes[0]!.variablesReference });
+  const registers = scopes.body.scopes.find((sc) => sc.name === 'Registers')!;
+  const vars = await dc.variablesRequest({ variablesReference: registers.variablesReference });
   const pstate = vars.body.variables.find((v) => v.name === 'pstate');
   return Number((BigInt(pstate!.value) >> 2n) & 3n);
 }
