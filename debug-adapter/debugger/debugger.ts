@@ -15,6 +15,7 @@ import type { MemoryRead } from './memory';
 import { describeHit, hitDetails, type FilterResult } from './exception-filters';
 import type { DataBreakpointInfo, DataBreakpointResult } from './data-breakpoints';
 import { DebuggedPersona } from './debugged-persona';
+import { DeterministicRounds } from './deterministic-rounds';
 import { DebuggerError } from './errors';
 import { FrameInspector, type StoppedVcpu } from './frame-inspector';
 import { launchDevice, type LaunchOptions } from './launch';
@@ -97,6 +98,10 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
   private lastStates = '';
   /** The persona of the last reported stop (memory and disassembly requests look through it). */
   private lastStopPersona = 0;
+  /** Set in deterministic mode: continue runs fixed-order rounds of quanta instead of free running. */
+  private rounds: DeterministicRounds | undefined;
+  /** A step runs (its persona free, also in deterministic mode) rather than the rounds. */
+  private stepping = false;
 
   /** Builds the device; throws DebuggerError when it cannot be debugged. */
   launch(opts: LaunchOptions): void {
@@ -109,6 +114,7 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
     // One thread runs them all: each gets a share of the 20 ms a request may wait for the event loop.
     for (const p of this.personas) p.persona.sliceUs = Math.max(2_000, Math.floor(p.persona.sliceUs / this.personas.length));
     this.manifest = device.manifest;
+    if (opts.deterministic) this.rounds = new DeterministicRounds(this.personas);
     this.threadTable = new PersonaThreads(this.personas);
     for (const p of this.personas) for (const w of p.symbols.warnings) this.emitOutput(`persona: ${p.name}: ${w}\n`, 'console');
     this.phase = 'launched';
@@ -257,12 +263,43 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
       return;
     }
     this.pauseRequested = false;
-    for (const p of this.personas) {
-      if (p.state !== 'stopped') continue;
-      p.resumedBy = 'continue';
-      p.run(() => p.persona.runUntilStop(), (r) => this.settle(p, r));
+    if (this.rounds) {
+      for (const p of this.personas) if (p.state === 'stopped') p.resumedBy = 'continue';
+      this.continueRounds(this.rounds);
+    } else {
+      for (const p of this.personas) {
+        if (p.state !== 'stopped') continue;
+        p.resumedBy = 'continue';
+        p.run(() => p.persona.runUntilStop(), (r) => this.settle(p, r));
+      }
     }
     this.emitPersonaStates();
+  }
+
+  /** Deterministic mode: every persona runs in the rounds; a break or a pause stops them all at once. */
+  private continueRounds(rounds: DeterministicRounds): void {
+    const personas = this.personas.filter((p) => p.state === 'stopped');
+    for (const p of personas) p.state = 'running';
+    const ended = (p: DebuggedPersona, exit: PersonaExit) => this.personaEnded(p, exit);
+    rounds.run(() => this.pauseRequested || this.closing, ended).then((end) => {
+      if (this.closing) {
+        for (const p of this.personas) if (p.state === 'running') p.state = 'exited';
+        this.closeAll();
+        return;
+      }
+      // A breakpoint whose condition or hit count says no: the rounds go on from there, unseen.
+      if (end.kind === 'break' && end.r.reason === 'breakpoint' && !this.pauseRequested && this.conditionsSayGoOn(end.p, end.r.vcpu, end.r.pc)) {
+        for (const p of personas) if (p.state === 'running') p.state = 'stopped';
+        this.continueRounds(rounds);
+        return;
+      }
+      for (const p of this.personas) if (p.state === 'running') p.state = 'stopped';
+      if (end.kind === 'break') this.stopping = { first: { p: end.p, r: end.r }, paused: false };
+      this.settleDevice();
+    }, (e: unknown) => {
+      for (const p of personas) if (p.state === 'running') this.personaEnded(p, { kind: 'fault', reason: `the debugger failed: ${e instanceof Error ? e.message : String(e)}` });
+      this.settleDevice();
+    });
   }
 
   /** Steps one vCPU; the other personas stay stopped, and with `singleThread` the persona's other vCPUs too. */
@@ -282,6 +319,7 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
     };
     this.pauseRequested = false;
     p.resumedBy = 'step';
+    this.stepping = true;
     p.run(ops[kind], (r) => this.settle(p, r));
     this.emitPersonaStates();
   }
@@ -294,6 +332,7 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
     if (!this.running || this.stopping) return;
     this.pauseRequested = true;
     this.stopping = { first: undefined, paused: true };
+    if (this.rounds && !this.stepping) return; // the rounds stop between quanta
     for (const p of this.personas) if (p.state === 'running') p.persona.requestPause();
   }
 
@@ -354,6 +393,7 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
       return;
     }
     this.closing = true; // the run loops end at their next slice boundary; close then
+    if (this.rounds && !this.stepping) return; // the rounds see `closing` between quanta
     for (const p of running) p.persona.stop({ kind: 'stopped', reason: 'terminated by the debugger' });
   }
 
@@ -378,6 +418,7 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
       return;
     }
     if (this.phase === 'closed') return;
+    this.stepping = false;
     for (const v of p.persona.vcpus) v.clearStep();
     if (r.kind === 'break' && r.reason === 'breakpoint' && !this.stopping && !this.pauseRequested && this.conditionsSayGoOn(p, r.vcpu, r.pc)) {
       p.run(() => p.persona.runUntilStop(), (next) => this.settle(p, next));

@@ -109,6 +109,8 @@ export class Persona {
    * thread (a debugger's device) each take a share, so requests wait at most about one slice.
    */
   sliceUs = MAX_SLICE_US;
+  /** The quantum stepQuantumOrBreak is in the middle of: each vCPU's end, and the vCPU to go on with. */
+  private quantum: { ends: bigint[]; next: number } | undefined;
   /** A debugger asked runUntilStop to return at its next slice boundary (see requestPause). */
   private pauseWanted = false;
   private readonly deviceNames: string[] = [];
@@ -608,12 +610,28 @@ export class Persona {
    * Returns the exit once the persona has ended.
    */
   stepQuantum(quantum: bigint): PersonaExit | undefined {
+    const r = this.stepQuantumOrBreak(quantum);
+    return r?.kind === 'break' ? undefined : r;
+  }
+
+  /**
+   * stepQuantum for a debugger: a breakpoint (or an exception filter) hit inside the quantum ends
+   * the call with the break, and the next call finishes the same quantum, vCPU by vCPU as before,
+   * so a stop does not change the schedule. Resume with prepareResume() first.
+   */
+  stepQuantumOrBreak(quantum: bigint): PersonaExit | PersonaBreak | undefined {
     if (this.ending) return this.ending;
-    if (this.snapshotRequests.length > 0) this.serveSafePoints();
-    if (this.inputQueue.length > 0) this.pumpConsoleInput();
-    this.devices.rtc.tick();
-    for (const v of this.vcpus) {
-      const end = v.engine.instructions + quantum;
+    if (!this.quantum) {
+      if (this.snapshotRequests.length > 0) this.serveSafePoints();
+      if (this.inputQueue.length > 0) this.pumpConsoleInput();
+      this.devices.rtc.tick();
+      // Each vCPU's share ends `quantum` instructions after where it starts (it has not run since).
+      this.quantum = { ends: this.vcpus.map((v) => v.engine.instructions + quantum), next: 0 };
+    }
+    const q = this.quantum;
+    for (; q.next < this.vcpus.length; q.next++) {
+      const v = this.vcpus[q.next]!;
+      const end = q.ends[q.next]!;
       while (!this.ending && v.power === 'on') {
         const now = v.engine.instructions;
         if (now >= end) break;
@@ -627,9 +645,16 @@ export class Persona {
         }
         this.current = v.index;
         if (v.recordWakeUp()) break;
-        const r = v.runSlice(0, until);
+        const r = v.debugStop ? {} : v.runSlice(0, until); // a break deferred from a recorded trap: stop before running
         if (r.engineError && !this.ending) {
           this.ending = { kind: 'fault', reason: `the CPU emulator stopped with UC_ERR_${r.engineError} at pc 0x${v.pc.toString(16)}` };
+        }
+        const brk = v.debugStop;
+        if (brk && !this.ending) {
+          v.debugStop = undefined;
+          v.clearStep();
+          this.devices.uart.flush();
+          return { kind: 'break', reason: brk.reason, vcpu: v.index, pc: brk.reason === 'trap' ? v.pc : brk.pc };
         }
         if (v.engine.instructions < until && !v.idle && v.power === 'on' && !r.engineError) {
           // Stopped early by a hypercall (yield, CPU_ON...): the rest of the quantum is still this vCPU's.
@@ -638,9 +663,21 @@ export class Persona {
       }
       if (v.power !== 'on' && v.engine.instructions < end) v.engine.instructions = end;
     }
+    this.quantum = undefined;
     if (!this.ending && !this.vcpus.some((v) => v.power === 'on')) this.ending = { kind: 'stopped', reason: 'every vCPU is off (PSCI CPU_OFF)' };
     if (this.ending) this.devices.uart.flush();
     return this.ending;
+  }
+
+  /** Forgets a doorbell or input notice (deterministic rounds deliver doorbells at round starts). */
+  clearAttention(): void {
+    const c = this.links?.control;
+    if (c) Atomics.store(c, CONTROL.ATTENTION, 0);
+  }
+
+  /** Before going on after a break: a breakpoint at a vCPU's pc must not stop it again at once. */
+  prepareResume(): void {
+    for (const v of this.vcpus) v.prepareResume();
   }
 
   /** Runs a lone persona deterministically to its end. */

@@ -216,3 +216,43 @@ test('a breakpoint set (never hit) does not disturb the guest when slices are sh
     await close();
   }
 });
+
+test('deterministic: a breakpoint in one persona stops the device at the same point of the other, run after run', async () => {
+  const benchC = join(ROOT, 'test', 'guests', 'bench', 'main.c');
+  const line = readFileSync(benchC, 'utf8').split('\n').findIndex((l) => l.includes('return ~crc;')) + 1;
+  const run = async (): Promise<string[]> => {
+    const { dc, close } = await startAdapter();
+    try {
+      await launchDevice(dc, { manifest: TWO_COMPUTE, deterministic: true });
+      const bp = await dc.setBreakpointsRequest({ source: { path: benchC }, breakpoints: [{ line, mode: 'persona:second' }] });
+      assert.equal(bp.body.breakpoints[0]!.verified, true);
+      const seen: string[] = [];
+      let stopped = dc.waitForEvent('stopped');
+      await dc.configurationDoneRequest();
+      for (let hit = 0; hit < 3; hit++) {
+        const s = (await stopped) as DebugProtocol.StoppedEvent;
+        assert.deepEqual([s.body.reason, s.body.threadId, s.body.allThreadsStopped], ['breakpoint', 2, true]);
+        assert.equal((await topFrame(dc, 2)).line, line);
+        seen.push(`${await pcOf(dc, 1)} ${await pcOf(dc, 2)}`);
+        stopped = dc.waitForEvent('stopped');
+        await dc.continueRequest({ threadId: 2 });
+      }
+      await stopped;
+      // Without breakpoints the rounds run on; a pause stops them between quanta.
+      await dc.setBreakpointsRequest({ source: { path: benchC }, breakpoints: [] });
+      await dc.continueRequest({ threadId: 2 });
+      await sleep(100);
+      const paused = dc.waitForEvent('stopped');
+      const t0 = performance.now();
+      await dc.pauseRequest({ threadId: 1 });
+      assert.equal(((await paused) as DebugProtocol.StoppedEvent).body.reason, 'pause');
+      assert.ok(performance.now() - t0 < 500, `deterministic pause took ${(performance.now() - t0).toFixed(1)} ms`);
+      return seen;
+    } finally {
+      await close();
+    }
+  };
+  const first = await run();
+  const second = await run();
+  assert.deepEqual(second, first, 'the same stops with the other persona at the same pc');
+});
