@@ -52,13 +52,19 @@ export interface ModedBreakpointResult {
 /** Replaces the breakpoints of `clientPath` in every persona and plants them. */
 export function setSourceBreakpoints(personas: readonly DebuggedPersona[], clientPath: string, requests: readonly SourceBreakpointRequest[]): ModedBreakpointResult[] {
   const targets = requests.map((r) => personasOfMode(personas, r.mode));
+  // Two personas' sources may share a name (personal/main.c, work/main.c): only the images whose
+  // file matches the path best have it; a weaker match (the base name alone) is another file.
+  const best = Math.max(0, ...personas.map((p) => p.symbols.sourceMatch(clientPath)?.components ?? 0));
   const perPersona = new Map<DebuggedPersona, Map<number, BreakpointResult>>();
   for (const p of personas) {
     const mine = requests.map((r, i) => ({ r, i })).filter(({ i }) => {
       const t = targets[i]!;
       return typeof t !== 'string' && t.includes(p);
     });
-    const results = p.sourceBreakpoints.set(clientPath, mine.map(({ r }) => r.line));
+    const has = (p.symbols.sourceMatch(clientPath)?.components ?? 0) === best;
+    const results = has
+      ? p.sourceBreakpoints.set(clientPath, mine.map(({ r }) => r.line))
+      : (p.sourceBreakpoints.set(clientPath, []), mine.map(({ r }): BreakpointResult => ({ requested: r.line, verified: false, line: r.line, addresses: [], message: `its image has no line information for ${clientPath}` })));
     p.conditions.set(clientPath, results, mine.map(({ r }) => r));
     perPersona.set(p, new Map(mine.map(({ i }, k) => [i, results[k]!])));
     p.applyBreakpoints();

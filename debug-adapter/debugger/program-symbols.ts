@@ -68,6 +68,11 @@ export class ProgramSymbols {
    * components with it (the program may have been built in another folder than the one open).
    */
   sourceFile(clientPath: string): string | undefined {
+    return this.sourceMatch(clientPath)?.file;
+  }
+
+  /** sourceFile and how many trailing path components matched (personas compare their matches). */
+  sourceMatch(clientPath: string): { file: string; components: number } | undefined {
     const want = clientPath.split(/[\\/]+/).filter((c) => c.length > 0);
     let best: string | undefined;
     let bestLength = 0;
@@ -80,6 +85,6 @@ export class ProgramSymbols {
         bestLength = n;
       }
     }
-    return best;
+    return best === undefined ? undefined : { file: best, components: bestLength };
   }
 }

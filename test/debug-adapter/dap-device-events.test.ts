@@ -46,13 +46,12 @@ function checkPacing(events: { at: number; body: TrapsBody }[], persona: string)
   assert.ok(events.length >= 1);
   for (const [i, e] of events.entries()) {
     assert.ok(e.body.entries.length <= 500, `event ${i}: ${e.body.entries.length} entries`);
-    // Arrival times carry the pipe's and the event loop's jitter: one late event makes the next gap
-    // short. So: no two events close together, and 100 ms apart on average.
-    if (i > 0) assert.ok(e.at - events[i - 1]!.at >= 50, `events ${i - 1} and ${i} were ${(e.at - events[i - 1]!.at).toFixed(1)} ms apart`);
   }
+  // The adapter sends them at least 100 ms apart (test/debug-adapter/trap-events.test.ts times that);
+  // arrival times here jitter with the pipe and the host's scheduling, so the rate is checked on average.
   if (events.length > 2) {
     const mean = (events.at(-1)!.at - events[0]!.at) / (events.length - 1);
-    assert.ok(mean >= 95, `events were ${mean.toFixed(1)} ms apart on average`);
+    assert.ok(mean >= 95, `one event per ${mean.toFixed(1)} ms on average`);
   }
   const last = events.at(-1)!.body.counts[persona]!;
   const counted = Object.values(last).reduce((a, b) => a + b, 0);

@@ -256,3 +256,19 @@ test('deterministic: a breakpoint in one persona stops the device at the same po
   const second = await run();
   assert.deepEqual(second, first, 'the same stops with the other persona at the same pc');
 });
+
+test('a line only one persona\'s image has code for is verified, with a message naming where it applies', async () => {
+  const { dc, close } = await startAdapter();
+  try {
+    await launchDevice(dc, { manifest: PHONE });
+    const personalC = join(ROOT, 'examples', 'phone', 'personal', 'main.c');
+    const line = readFileSync(personalC, 'utf8').split('\n').findIndex((l) => l.includes('chat done:')) + 1;
+    const bp = await dc.setBreakpointsRequest({ source: { path: personalC }, breakpoints: [{ line }, { line, mode: 'persona:work' }] });
+    const [all, work] = bp.body.breakpoints;
+    assert.deepEqual([all!.verified, all!.line], [true, line]);
+    assert.match(all!.message ?? '', /^only in personal \(work: its image has no line information for .*personal\/main\.c\)$/);
+    assert.equal(work!.verified, false, 'work\'s image has no code there');
+  } finally {
+    await close();
+  }
+});
