@@ -255,10 +255,11 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
   /** Resumes every stopped persona; a stop gathered during the last all-stop is reported first. */
   continue(): void {
     this.requireStopped('continue');
-    const pending = this.personas.find((p) => p.pendingStop);
-    if (pending) {
+    // A stop gathered during the last all-stop is reported now, unless its breakpoint's condition says go on.
+    for (let pending = this.personas.find((p) => p.pendingStop); pending; pending = this.personas.find((p) => p.pendingStop)) {
       const r = pending.pendingStop!;
       pending.pendingStop = undefined;
+      if (r.reason === 'breakpoint' && this.conditionsSayGoOn(pending, r.vcpu, r.pc)) continue;
       this.reportBreak(pending, r);
       return;
     }
