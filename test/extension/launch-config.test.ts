@@ -52,6 +52,8 @@ test('configurations the adapter would refuse are caught with a clear message', 
   assert.match(checkConfig({ ...base, manifest: 'a', program: 'b' }) ?? '', /either "manifest" or "program", not both/);
   assert.equal(checkConfig({ ...base, program: 'b' }), undefined);
   assert.equal(checkConfig({ ...base, resume: 'x.snap', program: 'b' }), undefined);
+  assert.equal(checkConfig({ ...base, resume: 'x.snap' }), undefined);
+  assert.match(checkConfig({ ...base, resume: 'x.snap', manifest: 'd.json' }) ?? '', /not with "manifest"/);
 });
 
 test('provider: F5 with no launch.json in examples/phone picks its manifest and fills cwd', async () => {

@@ -101,7 +101,10 @@ export function resumeConfig(snapshot: string, program?: string): PersonaLaunchC
 /** An error for a configuration the adapter would refuse, before it starts (undefined when fine). */
 export function checkConfig(c: PersonaLaunchConfig): string | undefined {
   const given = ['manifest', 'program'].filter((k) => typeof c[k] === 'string' && (c[k] as string).length > 0);
-  if (c.resume !== undefined) return typeof c.resume === 'string' && c.resume.length > 0 ? undefined : 'Persona: "resume" must be the path of a snapshot file';
+  if (c.resume !== undefined) {
+    if (typeof c.resume !== 'string' || c.resume.length === 0) return 'Persona: "resume" must be the path of a snapshot file';
+    return typeof c.manifest === 'string' ? 'Persona: "resume" continues one persona: give it alone or with "program", not with "manifest"' : undefined;
+  }
   if (given.length === 0) return 'Persona: the launch configuration needs "manifest" (a device manifest) or "program" (a guest ELF)';
   if (given.length === 2) return 'Persona: give either "manifest" or "program", not both';
   return undefined;
