@@ -8,6 +8,8 @@ import { basename, resolve } from 'node:path';
 import { planDevice, personaFromInit } from '../../emulator/hypervisor/device-plan';
 import { ManifestError, loadManifest, type DeviceManifest } from '../../emulator/hypervisor/manifest';
 import type { Persona } from '../../emulator/hypervisor/persona';
+import { readPersonaSnapshot, restorePersona } from '../../emulator/hypervisor/persona-snapshot';
+import { SnapshotFormatError } from '../../emulator/hypervisor/snapshot-file';
 import { TRAP_LOG_DEFAULT_CAPACITY } from '../../emulator/hypervisor/trap-log';
 import { detectFormat, ImageFormatError, loadGuestImage } from '../../emulator/loader/image';
 import type { GuestImage } from '../../emulator/loader/types';
@@ -23,6 +25,8 @@ export interface LaunchOptions {
   cwd?: string;
   /** Fixed-order instruction quanta with virtual time (as `persona run --deterministic`). */
   deterministic?: boolean;
+  /** A persona snapshot to continue (as `persona run --resume`); `program`, when given, gives its symbols. */
+  resume?: string;
   /** vCPUs of a `program` launch. */
   cpus?: number;
   trapLogCapacity?: number;
@@ -52,9 +56,9 @@ export interface LaunchedDevice {
   personas: LaunchedPersona[];
 }
 
-function readInput(path: string, what: 'program' | 'manifest', fix: string): Uint8Array {
+function readInput(path: string, what: 'program' | 'manifest' | 'snapshot', fix: string): Uint8Array {
   try {
-    if (statSync(path).isDirectory()) throw new DebuggerError(`${what} ${path} is a folder, not a ${what === 'program' ? 'guest ELF' : 'device manifest'}`);
+    if (statSync(path).isDirectory()) throw new DebuggerError(`${what} ${path} is a folder, not a ${what === 'program' ? 'guest ELF' : what === 'snapshot' ? 'snapshot file' : 'device manifest'}`);
     return readFileSync(path);
   } catch (e) {
     if (e instanceof DebuggerError) throw e;
@@ -101,13 +105,40 @@ function symbolsOf(path: string, ramBytes: bigint): { symbols: ProgramSymbols; e
   return { symbols: new ProgramSymbols(path, bytes, image.symbols), elfSymbols: image.symbols };
 }
 
+type Snapshot = ReturnType<typeof readPersonaSnapshot>;
+
+/** The snapshot to resume, read and checked before anything is built. */
+function readSnapshot(path: string): Snapshot {
+  readInput(path, 'snapshot', 'set "resume" in launch.json to a file written by `persona snapshot` or Persona: Snapshot a Persona');
+  try {
+    return readPersonaSnapshot(path);
+  } catch (e) {
+    if (e instanceof SnapshotFormatError) throw new DebuggerError(e.message);
+    throw e;
+  }
+}
+
+/** The one-persona device a snapshot was taken of: its name, RAM, vCPUs and bootargs, with `program` (or its own image) for symbols. */
+function snapshotManifest(path: string, snap: Snapshot, program: string | undefined): DeviceManifest {
+  const id = snap.identity;
+  const image = program ?? id.image;
+  readInput(image, 'program', 'give "program": the guest ELF the snapshot was taken of, for its symbols');
+  return { file: path, device: id.name, personas: [{ name: id.name, image, arch: 'aarch64', ramBytes: id.ramBytes, cpus: id.cpus, bootargs: id.bootargs, bios: false }], channels: [], devices: [] };
+}
+
 export function launchDevice(opts: LaunchOptions, onConsole: (persona: number, bytes: Uint8Array) => void): LaunchedDevice {
-  const given = [opts.manifest, opts.program].filter((x) => x !== undefined);
-  if (given.length !== 1) throw new DebuggerError('launch: give exactly one of "manifest" (a device manifest) or "program" (one guest ELF built with -g)');
   const cwd = opts.cwd ?? process.cwd();
-  const manifest = opts.manifest !== undefined ? deviceManifest(resolve(cwd, opts.manifest)) : programManifest(resolve(cwd, opts.program!));
+  if (opts.resume !== undefined && opts.manifest !== undefined) throw new DebuggerError('launch: "resume" continues one persona: give it alone or with "program", not with "manifest"');
+  const snapPath = opts.resume !== undefined ? resolve(cwd, opts.resume) : undefined;
+  const snap = snapPath !== undefined ? readSnapshot(snapPath) : undefined;
+  const given = [opts.manifest, opts.program].filter((x) => x !== undefined);
+  if (!snap && given.length !== 1) throw new DebuggerError('launch: give exactly one of "manifest" (a device manifest) or "program" (one guest ELF built with -g)');
+  const manifest = snap ? snapshotManifest(snapPath!, snap, opts.program !== undefined ? resolve(cwd, opts.program) : undefined)
+    : opts.manifest !== undefined ? deviceManifest(resolve(cwd, opts.manifest)) : programManifest(resolve(cwd, opts.program!));
   if (opts.program !== undefined && opts.cpus) manifest.personas[0]!.cpus = opts.cpus;
-  const plan = planDevice(manifest, { capacity: opts.trapLogCapacity ?? TRAP_LOG_DEFAULT_CAPACITY, deterministic: opts.deterministic ?? false });
+  // A resumed persona keeps the mode it was taken in.
+  const deterministic = snap ? snap.identity.deterministic : opts.deterministic ?? false;
+  const plan = planDevice(manifest, { capacity: opts.trapLogCapacity ?? TRAP_LOG_DEFAULT_CAPACITY, deterministic });
   const personas: LaunchedPersona[] = [];
   try {
     for (const [index, init] of plan.inits.entries()) {
@@ -117,6 +148,14 @@ export function launchDevice(opts: LaunchOptions, onConsole: (persona: number, b
       } catch (e) {
         const why = e instanceof Error ? e.message : String(e);
         throw new DebuggerError(`persona ${init.name}: cannot load ${init.image}: ${why}`);
+      }
+      if (snap) {
+        try {
+          restorePersona(persona, snap, snapPath!);
+        } catch (e) {
+          persona.close();
+          throw new DebuggerError(e instanceof Error ? e.message : String(e));
+        }
       }
       personas.push({ index, name: init.name, persona, image: init.image, bootargs: init.bootargs, ...symbolsOf(init.image, init.ramBytes) });
     }

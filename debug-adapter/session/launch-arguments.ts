@@ -8,6 +8,8 @@ export interface PersonaLaunchArguments extends DebugProtocol.LaunchRequestArgum
   manifest?: string;
   /** One guest ELF (built with -g for source-level debugging): a device of one persona. */
   program?: string;
+  /** A persona snapshot to continue (as `persona run --resume`), alone or with `program` for its symbols. */
+  resume?: string;
   /** Stop at the entry point instead of running (default false). */
   stopOnEntry?: boolean;
   /** Fixed-order instruction quanta with virtual time, as `persona run --deterministic` (default false). */
@@ -21,7 +23,10 @@ export interface PersonaLaunchArguments extends DebugProtocol.LaunchRequestArgum
 export function checkLaunchArguments(args: DebugProtocol.LaunchRequestArguments | undefined): PersonaLaunchArguments {
   const a: Partial<PersonaLaunchArguments> = args ?? {};
   const path = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
-  if ((a.manifest === undefined) === (a.program === undefined)) {
+  if (a.resume !== undefined) {
+    if (!path(a.resume)) throw new DebuggerError('launch: "resume" must be the path of a snapshot file (written by `persona snapshot`)');
+    if (a.manifest !== undefined) throw new DebuggerError('launch: "resume" continues one persona: give it alone or with "program", not with "manifest"');
+  } else if ((a.manifest === undefined) === (a.program === undefined)) {
     throw new DebuggerError('launch: give exactly one of "manifest" (a device manifest such as examples/phone/phone.json) or "program" (one guest ELF built with -g)');
   }
   if (a.manifest !== undefined && !path(a.manifest)) throw new DebuggerError('launch: "manifest" must be the path of a device manifest (JSON, see docs/manifest.md)');
@@ -31,5 +36,6 @@ export function checkLaunchArguments(args: DebugProtocol.LaunchRequestArguments 
   if (a.cwd !== undefined && typeof a.cwd !== 'string') throw new DebuggerError('launch: "cwd" must be a folder path');
   if (a.cpus !== undefined && (!Number.isInteger(a.cpus) || a.cpus < 1 || a.cpus > 8)) throw new DebuggerError('launch: "cpus" must be a whole number from 1 to 8');
   if (a.cpus !== undefined && a.manifest !== undefined) throw new DebuggerError('launch: "cpus" is for a "program" launch; a manifest gives each persona its cpus');
-  return { ...args, manifest: a.manifest, program: a.program, stopOnEntry: a.stopOnEntry, deterministic: a.deterministic, cwd: a.cwd, cpus: a.cpus };
+  if (a.cpus !== undefined && a.resume !== undefined) throw new DebuggerError('launch: "cpus" cannot change a resumed persona (the snapshot fixes it)');
+  return { ...args, manifest: a.manifest, program: a.program, resume: a.resume, stopOnEntry: a.stopOnEntry, deterministic: a.deterministic, cwd: a.cwd, cpus: a.cpus };
 }

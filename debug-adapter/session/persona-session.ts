@@ -116,7 +116,7 @@ export class PersonaSession extends DebugSession {
   protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): void {
     this.guard(response, () => {
       const a = checkLaunchArguments(args);
-      this.debugger.launch({ manifest: a.manifest, program: a.program, cwd: a.cwd, deterministic: a.deterministic, cpus: a.cpus });
+      this.debugger.launch({ manifest: a.manifest, program: a.program, resume: a.resume, cwd: a.cwd, deterministic: a.deterministic, cpus: a.cpus });
       this.stopOnEntry = a.stopOnEntry ?? false;
       this.deterministic = a.deterministic ?? false;
       this.traps = new TrapEvents(new TrapFeed(() => this.debugger.feedPersonas(), (id) => this.debugger.channelName(id)), (e) => this.sendEvent(e));
