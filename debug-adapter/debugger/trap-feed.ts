@@ -1,6 +1,7 @@
 // The trap feed: new trap-log records of every debugged persona, as the entries of the DAP contract's
 // `personaTraps` event (class names of the contract, virtual ns, symbolized pc, source line,
-// class-specific summary), at most `limit` per batch with the rest counted as dropped, and exact
+// class-specific summary), at most `limit` per batch shared fairly between the classes, the rest
+// counted as dropped, and exact
 // per-persona, per-class counts from the logs' own counters. DAP-free: the session sends the batches.
 import { TRAP_CLASS_NAMES, TrapClass } from '../../emulator/hypervisor/trap-class';
 import { detail, type TrapNames } from '../../emulator/hypervisor/trap-format';
@@ -67,6 +68,32 @@ function ticksToNs(ticks: bigint): number {
 
 export const TRAP_BATCH_LIMIT = 500;
 
+type Fresh = { p: FeedPersona; r: TrapRecord };
+
+/**
+ * At most `limit` records, shared fairly between each persona's trap classes (water-filling: small
+ * groups are sent whole, the largest are cut to the newest of each), in virtual-time order. A storm
+ * of UART writes then does not push a persona's two hypercalls out of the batch.
+ */
+function shareLimit(fresh: readonly Fresh[], limit: number): Fresh[] {
+  const groups = new Map<string, Fresh[]>();
+  for (const f of fresh) {
+    const key = `${f.p.index}:${f.r.class}`;
+    const g = groups.get(key);
+    if (g) g.push(f);
+    else groups.set(key, [f]);
+  }
+  const bySize = [...groups.values()].sort((a, b) => a.length - b.length);
+  let room = limit;
+  const out: Fresh[] = [];
+  bySize.forEach((g, i) => {
+    const take = Math.min(g.length, Math.floor(room / (bySize.length - i)));
+    out.push(...g.slice(g.length - take));
+    room -= take;
+  });
+  return out.sort((a, b) => (a.r.vtime < b.r.vtime ? -1 : a.r.vtime > b.r.vtime ? 1 : a.p.index - b.p.index || a.r.seq - b.r.seq));
+}
+
 export class TrapFeed {
   /** Per persona index: the seq of the last record handed out. */
   private readonly seen = new Map<number, number>();
@@ -82,7 +109,7 @@ export class TrapFeed {
 
   /** The records logged since the last call, or undefined when there are none. */
   poll(limit: number = TRAP_BATCH_LIMIT): TrapBatch | undefined {
-    const fresh: { p: FeedPersona; r: TrapRecord }[] = [];
+    const fresh: Fresh[] = [];
     let dropped = 0;
     const counts: TrapBatch['counts'] = {};
     let any = false;
@@ -108,9 +135,7 @@ export class TrapFeed {
       counts[p.name] = byClass;
     }
     if (!any) return undefined;
-    fresh.sort((a, b) => (a.r.vtime < b.r.vtime ? -1 : a.r.vtime > b.r.vtime ? 1 : a.p.index - b.p.index));
-    // Over the limit: the newest are sent (the view shows the latest; counts stay exact).
-    const sent = fresh.length > limit ? fresh.slice(fresh.length - limit) : fresh;
+    const sent = shareLimit(fresh, limit);
     dropped += fresh.length - sent.length;
     return { entries: sent.map(({ p, r }) => this.entry(p, r)), dropped, counts };
   }

@@ -5,7 +5,8 @@ import { Event } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { TrapFeed } from '../debugger/trap-feed';
 
-export const TRAP_EVENT_MS = 100;
+/** The contract's 100 ms between events, plus 20 ms so pipe and event-loop jitter never brings two closer at the client. */
+export const TRAP_EVENT_MS = 120;
 
 export class TrapEvents {
   private interval: NodeJS.Timeout | undefined;

@@ -40,6 +40,23 @@ test('new records become contract entries; nothing new is no batch', () => {
   assert.equal(feed.poll(), undefined, 'the same records are not sent twice');
 });
 
+test('over the limit the classes share it: rare ones whole, the storm cut to its newest', () => {
+  const work = persona(0, 'work', 4096);
+  const feed = new TrapFeed(() => [work]);
+  work.log.append({ vtime: 1n, persona: 0, vcpu: 0, el: 1, class: TrapClass.Hypercall, pc: 0n, a0: PERSONA_HVC.WHOAMI });
+  for (let i = 0; i < 1000; i++) work.log.append({ vtime: BigInt(10 + i), persona: 0, vcpu: 0, el: 1, class: TrapClass.Mmio, pc: 0n, a0: 3n, a3: 0x101n });
+  for (let i = 0; i < 30; i++) work.log.append({ vtime: BigInt(2000 + i), persona: 0, vcpu: 0, el: 1, class: TrapClass.Irq, pc: 0n, a0: 27n });
+  const b = feed.poll(100)!;
+  const by = (c: string) => b.entries.filter((e) => e.class === c);
+  assert.equal(b.entries.length, 100);
+  assert.equal(by('hypercall').length, 1, 'the one hypercall is kept');
+  assert.equal(by('irq').length, 30, 'the 30 interrupts fit in their share');
+  assert.equal(by('device').length, 69, 'the UART storm gets the rest, its newest');
+  assert.equal(by('device')[0]!.time, Math.round((10 + 1000 - 69) * 16));
+  assert.equal(b.dropped, 1031 - 100);
+  assert.ok(b.entries.every((e, i, a) => i === 0 || a[i - 1]!.time <= e.time));
+});
+
 test('over the limit the newest are sent; ring overwrites count as dropped; counts stay exact', () => {
   const work = persona(0, 'work', 16);
   const personal = persona(1, 'personal');
