@@ -65,13 +65,13 @@ export class DataBreakpoints {
   }
 
   /** DAP dataBreakpointInfo for a name (a global, `&global`) or an address (`asAddress`, or any `0x…`). */
-  describe(name: string, asAddress: boolean, bytes: number | undefined): DataBreakpointInfo {
+  describe(name: string, asAddress: boolean, bytes: number | undefined, label?: string): DataBreakpointInfo {
     const text = name.trim();
     const address = parseAddress(text);
     if (address !== undefined || asAddress) {
       if (address === undefined) return { description: `"${name}" is not an address (0x… or decimal)` };
       const n = bytes ?? DEFAULT_BYTES;
-      return { dataId: dataId(address, n, hex(address)), description: `${n} bytes at ${hex(address)}` };
+      return { dataId: dataId(address, n, label ?? hex(address)), description: `${label ? `${label} (` : ''}${n} bytes at ${hex(address)}${label ? ')' : ''}` };
     }
     const bare = text.replace(/^&\s*/, '');
     const g = this.info?.globals.find((v) => v.name === bare && v.address !== undefined);

@@ -179,10 +179,10 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
    * dataBreakpointInfo: a global of the persona of the last stop, or an address in it. The dataId
    * names the persona (`<index>@…`): the watch is set in that persona's memory.
    */
-  dataBreakpointInfo(name: string, asAddress: boolean, bytes: number | undefined): DataBreakpointInfo {
+  dataBreakpointInfo(name: string, asAddress: boolean, bytes: number | undefined, label?: string): DataBreakpointInfo {
     this.requireLaunched('dataBreakpointInfo');
     const p = this.viewPersona;
-    const info = p.data.describe(name, asAddress, bytes);
+    const info = p.data.describe(name, asAddress, bytes, label);
     return info.dataId === undefined ? info : { dataId: `${p.index}@${info.dataId}`, description: this.personas.length > 1 ? `${info.description} in ${p.name}` : info.description };
   }
 

@@ -168,9 +168,24 @@ export class PersonaSession extends DebugSession {
     return bp;
   }
 
+  /**
+   * A variable from the Variables view (a child of `variablesReference`): a global is watched by its
+   * DWARF name (its type's size). Locals and members are not yet (give their address instead).
+   */
+  private variableDataBreakpoint(args: DebugProtocol.DataBreakpointInfoArguments): ReturnType<PersonaDebugger['dataBreakpointInfo']> | undefined {
+    if (args.variablesReference === undefined || args.variablesReference === 0) return undefined;
+    const container = this.variables.get(args.variablesReference);
+    if (!container) throw new DebuggerError(`dataBreakpointInfo: reference ${args.variablesReference} is gone (the guest ran since)`);
+    const child = container.children?.().find((c) => c.name === args.name);
+    if (!child) return { description: `no variable "${args.name}" there` };
+    const global = child.evaluateName === args.name ? this.debugger.dataBreakpointInfo(args.name, false, args.bytes) : undefined;
+    if (global?.dataId !== undefined) return global;
+    return { description: `${child.evaluateName ?? args.name}: data breakpoints take globals and addresses (use its address with "asAddress")` };
+  }
+
   protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
     this.guard(response, () => {
-      const info = this.debugger.dataBreakpointInfo(args.name, args.asAddress ?? false, args.bytes);
+      const info = this.variableDataBreakpoint(args) ?? this.debugger.dataBreakpointInfo(args.name, args.asAddress ?? false, args.bytes);
       response.body = info.dataId === undefined
         ? { dataId: null, description: info.description }
         : { dataId: info.dataId, description: info.description, accessTypes: [...DATA_ACCESS_TYPES], canPersist: false };

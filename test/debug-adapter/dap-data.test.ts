@@ -68,6 +68,22 @@ test('data breakpoints: writes from EL1, EL0 and a second vCPU, then a read; nei
     assert.equal(await exceptionLevel(dc, 1), 1);
     assert.deepEqual(await u64At(dc, watched), [1n]);
     assert.deepEqual(await u64At(dc, neighbours, 3), [1n, 1n, 1n]);
+    // From the Variables view: the Globals scope's `watched` gives the same watch.
+    const scopes = await dc.scopesRequest({ frameId: (await topFrame(dc, 1)).id });
+    const globals = scopes.body.scopes.find((sc) => sc.name === 'Globals')!;
+    const fromView = await dc.dataBreakpointInfoRequest({ variablesReference: globals.variablesReference, name: 'watched' });
+    assert.equal(fromView.body.dataId, info.body.dataId, fromView.body.description);
+    const missing = await dc.dataBreakpointInfoRequest({ variablesReference: globals.variablesReference, name: 'nope' });
+    assert.equal(missing.body.dataId, null);
+    const locals = scopes.body.scopes.find((sc) => sc.name === 'Locals');
+    if (locals) {
+      const vars = await dc.variablesRequest({ variablesReference: locals.variablesReference });
+      if (vars.body.variables[0]) {
+        const local = await dc.dataBreakpointInfoRequest({ variablesReference: locals.variablesReference, name: vars.body.variables[0].name });
+        assert.equal(local.body.dataId, null);
+        assert.match(local.body.description, /take globals and addresses/);
+      }
+    }
 
     // EL0 write in el0_main (the EL1 write and its read-back went through).
     e = await continueToData(dc);
