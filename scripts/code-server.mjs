@@ -27,6 +27,9 @@ const APT = [
   { pkg: 'libkrb5-dev', present: () => existsSync('/usr/include/krb5.h') || existsSync('/usr/include/krb5/krb5.h'), why: 'builds code-server\'s kerberos module' },
   { pkg: 'pkg-config', present: () => has('pkg-config'), why: 'builds code-server\'s native modules' },
   { pkg: 'ripgrep', present: () => has('rg'), why: 'replaces the ripgrep code-server would download' },
+  { pkg: 'g++', present: () => has('g++'), why: 'node-gyp builds code-server\'s native modules (argon2, node-pty, kerberos)' },
+  { pkg: 'make', present: () => has('make'), why: 'node-gyp builds code-server\'s native modules' },
+  { pkg: 'python3', present: () => has('python3'), why: 'node-gyp runs on it' },
 ];
 
 function aptInstall(pkgs) {
