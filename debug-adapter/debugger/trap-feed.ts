@@ -8,6 +8,7 @@ import { detail, type TrapNames } from '../../emulator/hypervisor/trap-format';
 import type { TrapLog, TrapRecord } from '../../emulator/hypervisor/trap-log';
 import { hypercallName } from '../../emulator/hypervisor/hypercalls/table';
 import { COUNTER_HZ } from '../../emulator/platform/virt-map';
+import type { TrapEntry, TrapsBody } from '../session/contract';
 
 /** A persona as the feed needs it (DebuggedPersona has these). */
 export interface FeedPersona {
@@ -20,24 +21,9 @@ export interface FeedPersona {
   };
 }
 
-export interface TrapFeedEntry {
-  persona: string;
-  vcpu: number;
-  /** Virtual nanoseconds since boot. */
-  time: number;
-  pc: string;
-  symbol?: string;
-  class: string;
-  summary: string;
-  channel?: { id: number; dir: 'send' | 'receive'; peer: string };
-  source?: { path: string; line: number };
-}
-
-export interface TrapBatch {
-  entries: TrapFeedEntry[];
-  dropped: number;
-  counts: Record<string, Record<string, number>>;
-}
+/** The feed's entries and batches are the contract's (debug-adapter/session/contract.ts). */
+export type TrapFeedEntry = TrapEntry;
+export type TrapBatch = TrapsBody;
 
 /** The contract's trap classes, by the emulator's. */
 const CONTRACT_CLASS: Readonly<Record<TrapClass, string>> = {

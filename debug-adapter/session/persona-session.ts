@@ -22,6 +22,7 @@ import { ValueError } from '../debugger/typed-value';
 import { FrameTable } from './frame-table';
 import { VariableStore } from './variable-store';
 import { TrapEvents } from './trap-events';
+import { CONSOLE_INPUT_REQUEST, LIST_REQUEST, SNAPSHOT_REQUEST, STATE_EVENT, TRACE_EXPORT_REQUEST } from './contract';
 import { checkLaunchArguments } from './launch-arguments';
 
 /** Error response ids: 1 for a user error (bad program, wrong state), 2 for a bug of ours. */
@@ -39,10 +40,10 @@ export class PersonaSession extends DebugSession {
   private traps: TrapEvents | undefined;
   /** Custom requests of the contract, by command: one method each. */
   private readonly custom: Record<string, (response: DebugProtocol.Response, args: Record<string, unknown>) => void> = {
-    personaConsoleInput: (r, a) => this.personaConsoleInputRequest(r, a),
-    personaList: (r) => this.personaListRequest(r),
-    personaSnapshot: (r, a) => this.personaSnapshotRequest(r, a),
-    personaTraceExport: (r, a) => this.personaTraceExportRequest(r, a),
+    [CONSOLE_INPUT_REQUEST]: (r, a) => this.personaConsoleInputRequest(r, a),
+    [LIST_REQUEST]: (r) => this.personaListRequest(r),
+    [SNAPSHOT_REQUEST]: (r, a) => this.personaSnapshotRequest(r, a),
+    [TRACE_EXPORT_REQUEST]: (r, a) => this.personaTraceExportRequest(r, a),
   };
 
   constructor() {
@@ -63,7 +64,7 @@ export class PersonaSession extends DebugSession {
     });
     this.debugger.on('personaState', (personas) => {
       if (personas.some((p) => p.state === 'running')) this.traps?.running();
-      this.sendEvent(new Event('personaState', { personas: personas.map((p) => ({ name: p.name, state: p.state, vcpus: p.vcpus, exitCode: p.exitCode })) }));
+      this.sendEvent(new Event(STATE_EVENT, { personas: personas.map((p) => ({ name: p.name, state: p.state, vcpus: p.vcpus, exitCode: p.exitCode })) }));
     });
     this.debugger.on('exited', (e) => {
       this.traps?.stopped();
@@ -447,7 +448,7 @@ export class PersonaSession extends DebugSession {
 
   private personaConsoleInputRequest(response: DebugProtocol.Response, args: Record<string, unknown>): void {
     this.guard(response, () => {
-      consoleInput(this.debugger.requestPersonas('personaConsoleInput'), args.persona, args.text);
+      consoleInput(this.debugger.requestPersonas(CONSOLE_INPUT_REQUEST), args.persona, args.text);
       this.sendResponse(response);
     });
   }
@@ -459,13 +460,13 @@ export class PersonaSession extends DebugSession {
 
   private personaSnapshotRequest(response: DebugProtocol.Response, args: Record<string, unknown>): void {
     this.guardAsync(response, async () => {
-      response.body = await snapshot(this.debugger.requestPersonas('personaSnapshot'), args.persona, args.file, this.deterministic);
+      response.body = await snapshot(this.debugger.requestPersonas(SNAPSHOT_REQUEST), args.persona, args.file, this.deterministic);
     });
   }
 
   private personaTraceExportRequest(response: DebugProtocol.Response, args: Record<string, unknown>): void {
     this.guardAsync(response, async () => {
-      response.body = await traceExport(this.debugger.requestPersonas('personaTraceExport'), args.file, (id) => this.debugger.channelName(id));
+      response.body = await traceExport(this.debugger.requestPersonas(TRACE_EXPORT_REQUEST), args.file, (id) => this.debugger.channelName(id));
     });
   }
 

@@ -4,6 +4,7 @@
 import { Event } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { TrapFeed } from '../debugger/trap-feed';
+import { TRAPS_EVENT } from './contract';
 
 /** The contract's 100 ms between events, plus 20 ms so pipe and event-loop jitter never brings two closer at the client. */
 export const TRAP_EVENT_MS = 120;
@@ -42,7 +43,7 @@ export class TrapEvents {
     const batch = this.feed.poll();
     if (!batch) return;
     this.last = this.now();
-    this.send(new Event('personaTraps', batch));
+    this.send(new Event(TRAPS_EVENT, batch));
   }
 
   dispose(): void {

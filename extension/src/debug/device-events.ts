@@ -2,46 +2,10 @@
 // data.persona, the custom requests), typed, with guards that turn untrusted message bodies into them.
 // No `vscode` import.
 
-/** One trap-log entry as the adapter sends it in `personaTraps`. */
-export interface TrapEntry {
-  persona: string;
-  vcpu: number;
-  /** Virtual nanoseconds since boot. */
-  time: number;
-  /** "0x..." */
-  pc: string;
-  /** "func+0x10" */
-  symbol?: string;
-  class: string;
-  summary: string;
-  channel?: { id: number; dir: 'send' | 'receive'; peer: string };
-  /** Where `pc` is in the source, when the adapter knows (an addition to the contract). */
-  source?: { path: string; line: number };
-}
+import type { PersonaRunState, PersonaStateEntry, TrapCounts, TrapEntry, TrapsBody } from '../../../debug-adapter/session/contract';
 
-export type TrapCounts = Record<string, Record<string, number>>;
-
-export interface TrapsBody {
-  entries: TrapEntry[];
-  dropped: number;
-  counts: TrapCounts;
-}
-
-export type PersonaRunState = 'running' | 'paused' | 'exited';
-
-export interface PersonaStateEntry {
-  name: string;
-  state: PersonaRunState;
-  vcpus: number;
-  exitCode?: number;
-}
-
-export const TRAPS_EVENT = 'personaTraps';
-export const STATE_EVENT = 'personaState';
-export const CONSOLE_INPUT_REQUEST = 'personaConsoleInput';
-export const LIST_REQUEST = 'personaList';
-export const SNAPSHOT_REQUEST = 'personaSnapshot';
-export const TRACE_EXPORT_REQUEST = 'personaTraceExport';
+export { CONSOLE_INPUT_REQUEST, LIST_REQUEST, SNAPSHOT_REQUEST, STATE_EVENT, TRACE_EXPORT_REQUEST, TRAPS_EVENT } from '../../../debug-adapter/session/contract';
+export type { PersonaRunState, PersonaStateEntry, TrapCounts, TrapEntry, TrapsBody };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
