@@ -6,9 +6,7 @@ import { counterNow, ticksToMicros } from '../arch/aarch64/generic-timer';
 import { Stage2Tables, type Stage2Region } from '../arch/aarch64/stage2';
 import { INSTRUCTIONS_PER_TICK, Vcpu, type GuestMemoryRegion, type MmioWindow } from '../arch/aarch64/vcpu';
 import type { Watchpoint } from '../arch/aarch64/watchpoints';
-import { hex, ImageFormatError } from '../loader/errors';
 import type { GuestImage } from '../loader/types';
-import { buildVirtDtb, dtbPlacement, elfLeavesRoomForDtb, initrdPlacement, QEMU_FDT_BYTES } from '../platform/virt-dtb';
 import { createVirtDevices, readWide, writeWide, type VirtDevices } from '../platform/virt-platform';
 import { COUNTER_HZ, FLASH_BANK_BYTES, VIRT } from '../platform/virt-map';
 import { packAccess, TrapLog } from './trap-log';
@@ -18,6 +16,7 @@ import type { TrapOutcome } from './trap';
 import type { HypercallPlatform } from './hypercalls/table';
 import type { ChannelEnd } from './hypercalls/persona-abi';
 import type { MmioDevice } from '../platform/mmio';
+import { copyImage, placeInitrd, writeBootDtb } from './boot-layout';
 import { CONTROL, PERSONA_STATE, ringPeer, takeDoorbell, type PersonaLinks } from './persona-links';
 
 /** Where the hypervisor keeps its own memory (stage-2 tables): outside any guest's IPA space. */
@@ -136,7 +135,7 @@ export class Persona {
     this.ram = new Uint8Array(Number(cfg.ramBytes));
     this.flash = new Uint8Array(Number(VIRT.flash.size));
     // Before any vCPU exists: a bad initrd is an input error, with nothing to clean up.
-    this.initrd = cfg.initrd && this.placeInitrd(cfg.image, cfg.initrd.path, cfg.initrd.bytes, cfg.ramBytes);
+    this.initrd = cfg.initrd && placeInitrd(cfg.image, cfg.initrd.path, cfg.initrd.bytes, this.ram, cfg.ramBytes);
     this.devices = createVirtDevices({
       cpus: cfg.cpus,
       currentCpu: () => this.current,
@@ -371,49 +370,12 @@ export class Persona {
   /** Copies the image into guest memory, writes the DTB, and powers on vCPU 0 at the entry point. */
   private load(cfg: PersonaConfig): bigint | undefined {
     const img = cfg.image;
-    for (const s of img.segments) {
-      const inRam = s.paddr >= VIRT.ram.base;
-      const target = inRam ? this.ram : this.flash;
-      const off = Number(s.paddr - (inRam ? VIRT.ram.base : VIRT.flash.base));
-      target.set(s.data, off);
-      target.fill(0, off + s.data.length, off + Number(s.memSize));
-    }
-    const initrd = this.initrd;
-    // Firmware and other images wholly below RAM get QEMU's 1 MiB blob at the RAM base, so that
-    // what the firmware lays out around it (U-Boot relocates below its copy) is where QEMU has it.
-    const belowRam = img.segments.length > 0 && img.segments.every((s) => s.paddr + s.memSize <= VIRT.ram.base);
-    const dtb = buildVirtDtb({
-      ramBase: VIRT.ram.base, ramSize: cfg.ramBytes, cpus: cfg.cpus, bootargs: cfg.bootargs, initrd,
-      totalSize: belowRam && !img.isLinux ? QEMU_FDT_BYTES : undefined,
-    });
-    let dtbAddress: bigint | undefined;
-    if (img.isLinux) {
-      dtbAddress = dtbPlacement(VIRT.ram.base, cfg.ramBytes, img.end, dtb.length, true, initrd ? initrd.end - initrd.start : 0n);
-    } else {
-      const low = img.segments.reduce((m, s) => (s.paddr < m ? s.paddr : m), img.end);
-      if (elfLeavesRoomForDtb(VIRT.ram.base, low, img.end, dtb.length)) dtbAddress = VIRT.ram.base;
-    }
-    if (dtbAddress !== undefined) this.ram.set(dtb, Number(dtbAddress - VIRT.ram.base));
+    copyImage(img, this.ram, this.flash);
+    const dtbAddress = writeBootDtb(img, { ramBytes: cfg.ramBytes, cpus: cfg.cpus, bootargs: cfg.bootargs }, this.ram, this.initrd);
     const boot = this.vcpus[0]!;
     boot.resetToEntry(img.entry, img.isLinux ? dtbAddress ?? 0n : 0n);
     boot.power = 'on';
     return dtbAddress;
-  }
-
-  /**
-   * Copies an initrd where QEMU puts it for a Linux boot (after the kernel, at least half of RAM or
-   * 128 MiB up) and returns the range `/chosen` announces. Only Linux Images take one, as on QEMU.
-   */
-  private placeInitrd(img: GuestImage, path: string, bytes: Uint8Array, ramBytes: bigint): { start: bigint; end: bigint } {
-    if (!img.isLinux) throw new ImageFormatError(path, `an initrd needs a Linux Image to boot; ${img.path} is ${img.format === 'raw' ? 'a raw binary' : 'an ELF'} (QEMU ignores an initrd there too)`);
-    const start = initrdPlacement(VIRT.ram.base, ramBytes, img.end);
-    const end = start + BigInt(bytes.length);
-    const ramEnd = VIRT.ram.base + ramBytes;
-    if (end > ramEnd) {
-      throw new ImageFormatError(path, `the initrd (${bytes.length} bytes) does not fit in RAM at ${hex(start)}: RAM ends at ${hex(ramEnd)} (give the persona more RAM)`);
-    }
-    this.ram.set(bytes, Number(start - VIRT.ram.base));
-    return { start, end };
   }
 
   private onTrap(out: TrapOutcome, v: Vcpu): boolean {
@@ -508,17 +470,10 @@ export class Persona {
       let slice = runnable.length > 1 ? Math.min(SMP_QUANTUM_US, this.sliceUs) : this.sliceUs;
       const due = v.timer.nextDeadline();
       if (due !== undefined) slice = Math.max(1, Math.min(slice, Number(ticksToMicros(due > now ? due - now : 0n))));
-      const r = v.debugStop ? {} : v.runSlice(slice); // a break deferred from a recorded trap: stop before running
-      if (r.engineError && !this.ending) {
-        this.ending = { kind: 'fault', reason: `the CPU emulator stopped with UC_ERR_${r.engineError} at pc 0x${v.pc.toString(16)}` };
-      }
-      const brk = v.debugStop;
-      if (brk && !this.ending) {
-        v.debugStop = undefined;
-        v.clearStep();
-        this.devices.uart.flush();
+      const r = this.runVcpu(v, slice);
+      if (r.brk) {
         this.pauseWanted = false; // this stop answers a pause asked for meanwhile too
-        return { kind: 'break', reason: brk.reason, vcpu: v.index, pc: brk.reason === 'trap' ? v.pc : brk.pc };
+        return r.brk;
       }
       if (Date.now() - lastYield >= this.sliceUs / 1000) {
         this.devices.uart.flush();
@@ -534,6 +489,24 @@ export class Persona {
       Atomics.notify(control, CONTROL.STATE);
     }
     return this.ending;
+  }
+
+  /**
+   * One slice of `v` (by wall time, or up to instruction `until` in deterministic mode), or none when
+   * a break was deferred to it from a recorded trap; an engine error ends the persona; a debugger
+   * stop is returned as the break the run loops hand back.
+   */
+  private runVcpu(v: Vcpu, timeoutUs: number, until = 0n): { engineError?: string; brk?: PersonaBreak } {
+    const r = v.debugStop ? {} : v.runSlice(timeoutUs, until);
+    if (r.engineError && !this.ending) {
+      this.ending = { kind: 'fault', reason: `the CPU emulator stopped with UC_ERR_${r.engineError} at pc 0x${v.pc.toString(16)}` };
+    }
+    const brk = v.debugStop;
+    if (!brk || this.ending) return r;
+    v.debugStop = undefined;
+    v.clearStep();
+    this.devices.uart.flush();
+    return { ...r, brk: { kind: 'break', reason: brk.reason, vcpu: v.index, pc: brk.reason === 'trap' ? v.pc : brk.pc } };
   }
 
   /** A vCPU invalidated its instruction cache: drop the matching translated code on the others. */
@@ -645,17 +618,8 @@ export class Persona {
         }
         this.current = v.index;
         if (v.recordWakeUp()) break;
-        const r = v.debugStop ? {} : v.runSlice(0, until); // a break deferred from a recorded trap: stop before running
-        if (r.engineError && !this.ending) {
-          this.ending = { kind: 'fault', reason: `the CPU emulator stopped with UC_ERR_${r.engineError} at pc 0x${v.pc.toString(16)}` };
-        }
-        const brk = v.debugStop;
-        if (brk && !this.ending) {
-          v.debugStop = undefined;
-          v.clearStep();
-          this.devices.uart.flush();
-          return { kind: 'break', reason: brk.reason, vcpu: v.index, pc: brk.reason === 'trap' ? v.pc : brk.pc };
-        }
+        const r = this.runVcpu(v, 0, until);
+        if (r.brk) return r.brk;
         if (v.engine.instructions < until && !v.idle && v.power === 'on' && !r.engineError) {
           // Stopped early by a hypercall (yield, CPU_ON...): the rest of the quantum is still this vCPU's.
           continue;
