@@ -73,6 +73,9 @@ export interface DebuggerEvents {
 
 type Phase = 'idle' | 'launched' | 'started' | 'closed';
 
+/** How long a step runs before the editor is told its persona is running. */
+const STEP_STATE_DELAY_MS = 50;
+
 const DESCRIPTION: Record<StopReason, string> = {
   entry: 'Paused on entry', breakpoint: 'Paused on breakpoint', step: 'Paused after step', pause: 'Paused',
   'function breakpoint': 'Paused on function breakpoint', 'instruction breakpoint': 'Paused on instruction breakpoint', exception: 'Paused on exception',
@@ -96,6 +99,8 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
   private pauseRequested = false;
   private closing = false;
   private lastStates = '';
+  /** A step's deferred 'running' personaState (see step()). */
+  private stepStates: NodeJS.Timeout | undefined;
   /** The persona of the last reported stop (memory and disassembly requests look through it). */
   private lastStopPersona = 0;
   /** Set in deterministic mode: continue runs fixed-order rounds of quanta instead of free running. */
@@ -322,7 +327,11 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
     p.resumedBy = 'step';
     this.stepping = true;
     p.run(ops[kind], (r) => this.settle(p, r));
-    this.emitPersonaStates();
+    // Most steps end within a millisecond: their 'running' state is shown only if the step lasts
+    // (a step over a long call), which spares two personaState events per step (measured: a fifth
+    // of an instruction step's round trip).
+    clearTimeout(this.stepStates);
+    this.stepStates = setTimeout(() => this.emitPersonaStates(), STEP_STATE_DELAY_MS).unref();
   }
 
   /**
@@ -492,6 +501,8 @@ export class PersonaDebugger extends EventEmitter<DebuggerEvents> {
   }
 
   private emitPersonaStates(): void {
+    clearTimeout(this.stepStates);
+    this.stepStates = undefined;
     const states = this.personaStates();
     const key = JSON.stringify(states);
     if (key === this.lastStates) return;

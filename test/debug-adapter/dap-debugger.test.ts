@@ -77,3 +77,30 @@ test('pause lands quickly, and terminate while running frees the persona', async
   await new Promise((r) => setTimeout(r, 100)); // the run loop ends at its next slice and closes
   assert.equal(d.running, false);
 });
+
+test('short steps send no personaState; a continue reports running, the stop paused', async () => {
+  const d = new PersonaDebugger();
+  const states: string[] = [];
+  d.on('personaState', (ps) => states.push(ps.map((p) => p.state).join()));
+  try {
+    d.launch({ program: HELLO });
+    const [bp] = d.setSourceBreakpoints(HELLO_MAIN_C, [helloLine('uart_puts("Goodbye')]);
+    d.start(true);
+    await nextStop(d);
+    await new Promise((r) => setImmediate(r));
+    const before = states.length;
+    for (let i = 0; i < 20; i++) {
+      d.step(1, 'in', 'instruction');
+      await nextStop(d);
+    }
+    await new Promise((r) => setTimeout(r, 80)); // past the step's delay: nothing was pending
+    assert.equal(states.length, before, `personaState during 20 instruction steps: ${states.slice(before).join(' ')}`);
+    d.continue();
+    const hit = await nextStop(d);
+    assert.equal(hit.pc, bp!.addresses[0]);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(states.slice(before), ['running', 'paused']);
+  } finally {
+    d.terminate();
+  }
+});
