@@ -1,6 +1,24 @@
-// The Persona-specific part of the adapter's DAP contract (docs/debugging.md): the custom events'
+// The Persona-specific part of the adapter's DAP contract (docs/debugging.md): the launch attributes, the custom events'
 // and requests' names and the events' bodies. One definition for both sides: the adapter sends these, the extension
 // (extension/src/debug/device-events.ts) checks untrusted bodies against them. No imports.
+
+/** The `persona` launch attributes (launch.json; the schema VS Code checks is in package.json). */
+export interface PersonaLaunchAttributes {
+  /** A device manifest (docs/manifest.md): every persona of the device is debugged. */
+  manifest?: string;
+  /** One guest ELF (built with -g for source-level debugging): a device of one persona. */
+  program?: string;
+  /** A persona snapshot to continue (as `persona run --resume`), alone or with `program` for its symbols. */
+  resume?: string;
+  /** Stop at the entry point instead of running (default false). */
+  stopOnEntry?: boolean;
+  /** Fixed-order instruction quanta with virtual time, as `persona run --deterministic` (default false). */
+  deterministic?: boolean;
+  /** The folder relative paths are taken from (default: the adapter's working folder). */
+  cwd?: string;
+  /** vCPUs of a `program` launch, as `persona run --cpus` (default 1, at most 8). */
+  cpus?: number;
+}
 
 export const TRAPS_EVENT = 'personaTraps';
 export const STATE_EVENT = 'personaState';

@@ -2,23 +2,9 @@
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebuggerError } from '../debugger/errors';
+import type { PersonaLaunchAttributes } from './contract';
 
-export interface PersonaLaunchArguments extends DebugProtocol.LaunchRequestArguments {
-  /** A device manifest (docs/manifest.md): every persona of the device is debugged. */
-  manifest?: string;
-  /** One guest ELF (built with -g for source-level debugging): a device of one persona. */
-  program?: string;
-  /** A persona snapshot to continue (as `persona run --resume`), alone or with `program` for its symbols. */
-  resume?: string;
-  /** Stop at the entry point instead of running (default false). */
-  stopOnEntry?: boolean;
-  /** Fixed-order instruction quanta with virtual time, as `persona run --deterministic` (default false). */
-  deterministic?: boolean;
-  /** The folder relative paths are taken from (default: the adapter's working folder). */
-  cwd?: string;
-  /** vCPUs of a `program` launch, as `persona run --cpus` (default 1, at most 8). */
-  cpus?: number;
-}
+export interface PersonaLaunchArguments extends DebugProtocol.LaunchRequestArguments, PersonaLaunchAttributes {}
 
 export function checkLaunchArguments(args: DebugProtocol.LaunchRequestArguments | undefined): PersonaLaunchArguments {
   const a: Partial<PersonaLaunchArguments> = args ?? {};

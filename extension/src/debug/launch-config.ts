@@ -1,19 +1,14 @@
 // F5 without a launch.json: which device manifest or guest ELF to debug. Pure decisions over what
 // the configuration provider found in the workspace; no `vscode` import.
 import { basename, dirname, relative, sep } from 'node:path';
+import type { PersonaLaunchAttributes } from '../../../debug-adapter/session/contract';
 
 export const DEBUG_TYPE = 'persona';
 
-export interface PersonaLaunchConfig {
+export interface PersonaLaunchConfig extends PersonaLaunchAttributes {
   type: string;
   request: string;
   name: string;
-  manifest?: string;
-  program?: string;
-  resume?: string;
-  stopOnEntry?: boolean;
-  deterministic?: boolean;
-  cwd?: string;
   [key: string]: unknown;
 }
 
