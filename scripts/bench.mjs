@@ -239,37 +239,27 @@ for (const m of MEASURES) {
     json.measures.computeMips = { unit: 'MIPS', persona: pm, qemu: qm, ratio };
   }
 }
+const QEMU_HEADERS = ['measure', 'persona median [min–max]', 'QEMU median [min–max]', 'ratio', 'goal', 'met?'];
 if (MEASURES.length) {
   console.log('');
-  console.log(table(['measure', 'persona median [min–max]', 'QEMU median [min–max]', 'ratio', 'goal', 'met?'], rows));
+  console.log(table(QEMU_HEADERS, rows));
   console.log('\nratio = persona cost / QEMU cost (time, or time per call/byte): > 1 means persona is slower.');
 }
-if (device) {
-  console.log('');
-  console.log(table(DEVICE_HEADERS, device.rows));
-  console.log('\nratio = wall time / wall time of the `against` column: > 1 means slower.');
-  notes.push(...device.notes);
-  problems.push(...device.problems);
-  json.device = device.json;
+/** A group of measures run by its own module: its table and legend, its notes, problems and JSON. */
+function section(key, result, headers, legend) {
+  if (!result) return;
+  if (result.rows.length) {
+    console.log('');
+    console.log(table(headers, result.rows));
+    console.log(`\nratio = ${legend}: > 1 means slower.`);
+  }
+  notes.push(...result.notes);
+  problems.push(...result.problems);
+  json[key] = result.json;
 }
-if (dap) {
-  console.log('');
-  console.log(table(DAP_HEADERS, dap.rows));
-  console.log('\nratio = persona dap time / gdb-multiarch + QEMU time (compute: / `persona run`): > 1 means slower.');
-  notes.push(...dap.notes);
-  problems.push(...dap.problems);
-  json.dap = dap.json;
-}
-if (uboot && uboot.rows.length) {
-  console.log('');
-  console.log(table(['measure', 'persona median [min–max]', 'QEMU median [min–max]', 'ratio', 'goal', 'met?'], uboot.rows));
-  console.log('\nratio = persona time / QEMU time: > 1 means persona is slower.');
-}
-if (uboot) {
-  notes.push(...uboot.notes);
-  problems.push(...uboot.problems);
-  json.uboot = uboot.json;
-}
+section('device', device, DEVICE_HEADERS, 'wall time / wall time of the `against` column');
+section('dap', dap, DAP_HEADERS, 'persona dap time / gdb-multiarch + QEMU time (compute: / `persona run`)');
+section('uboot', uboot, QEMU_HEADERS, 'persona time / QEMU time');
 if (LSP) {
   console.log('');
   const r = spawnSync(process.execPath, [join(root, 'scripts/bench/lsp.mjs')], { encoding: 'utf8', timeout: 300_000 });

@@ -32,6 +32,15 @@ async function run(dc: DebugClient): Promise<DebugProtocol.StoppedEvent> {
   return (await stop) as DebugProtocol.StoppedEvent;
 }
 
+/** values-O0 launched and stopped at main's breakpoint: its top frame. */
+async function stoppedAtMain(dc: DebugClient): Promise<DebugProtocol.StackFrame> {
+  await launchAt(dc, guest('values-O0'), [{ line: line('main') }]);
+  const first = dc.waitForEvent('stopped');
+  await dc.configurationDoneRequest();
+  await first;
+  return topFrame(dc, 1);
+}
+
 type Vars = Map<string, DebugProtocol.Variable>;
 
 async function scope(dc: DebugClient, frameId: number, name: string): Promise<{ ref: number; vars: Vars }> {
@@ -169,11 +178,7 @@ for (const [program, optimised] of [[guest('values-O0'), false], [guest('values'
 test('registers: PSTATE, FP/SIMD and system registers decoded from the register table', async () => {
   const { dc, close } = await startAdapter();
   try {
-    await launchAt(dc, guest('values-O0'), [{ line: line('main') }]);
-    const first = dc.waitForEvent('stopped');
-    await dc.configurationDoneRequest();
-    await first;
-    const frame = await topFrame(dc, 1);
+    const frame = await stoppedAtMain(dc);
     const regs = await scope(dc, frame.id, 'Registers');
     const pstate = get(regs.vars, 'pstate');
     const fields = await children(dc, pstate.variablesReference);
@@ -207,11 +212,7 @@ test('registers: PSTATE, FP/SIMD and system registers decoded from the register 
 test('setVariable writes variables, members, bitfields and elements; the guest sees the new values', async () => {
   const { dc, close, output } = await startAdapter();
   try {
-    await launchAt(dc, guest('values-O0'), [{ line: line('main') }]);
-    const first = dc.waitForEvent('stopped');
-    await dc.configurationDoneRequest();
-    await first;
-    const frame = await topFrame(dc, 1);
+    const frame = await stoppedAtMain(dc);
     const locals = await scope(dc, frame.id, 'Locals');
     const set = await dc.setVariableRequest({ variablesReference: locals.ref, name: 'local', value: '1000 + 1' });
     assert.equal(set.body.value, '1001');
